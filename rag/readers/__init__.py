@@ -1,0 +1,52 @@
+"""Readers turn a file into numbered lines with provenance; the parser takes it from there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from rag.errors import InputError
+from rag.types import SourceText
+
+
+class Reader(Protocol):
+    """Reads one file kind into lines (tables as tab-separated cells)."""
+
+    def read(self, path: Path, raw: bytes) -> SourceText: ...
+
+
+SUPPORTED_SUFFIXES = {".txt", ".md", ".text", ".html", ".htm", ".pdf"}
+
+
+def reader_for(path: Path, raw: bytes) -> Reader:
+    """Pick the reader from the content first (a PDF named .txt is still a PDF), then the suffix."""
+    if raw[:5] == b"%PDF-" or path.suffix.lower() == ".pdf":
+        from rag.readers.pdf import PdfReader
+
+        return PdfReader()
+    if path.suffix.lower() in {".html", ".htm"} or raw[:200].lstrip().lower().startswith((b"<!doctype html", b"<html")):
+        from rag.readers.html import HtmlReader
+
+        return HtmlReader()
+    from rag.readers.text import TextReader
+
+    return TextReader()
+
+
+def read_source(path: Path, max_bytes: int | None = None) -> SourceText:
+    """Read any supported file; raise InputError naming the file for what cannot be read."""
+    if not path.exists():
+        raise InputError(str(path), "no such file")
+    if path.is_dir():
+        raise InputError(str(path), "is a folder, not a file")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(str(path), "the file is empty")
+    if max_bytes is not None and size > max_bytes:
+        raise InputError(
+            str(path),
+            f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit",
+            "raise BUDGETQA_MAX_FILE_MB to allow it",
+        )
+    raw = path.read_bytes()
+    return reader_for(path, raw).read(path, raw)
