@@ -235,7 +235,7 @@ class _Walker:
         table.page = self.lines[i].page
         self.pending_label = ""
         previous = self.tables[-1] if self.tables else None
-        if previous and previous.title == table.title and not table.header[:1] != previous.header[:1]:
+        if previous and previous.title == table.title:
             previous.rows.extend(table.rows)  # the title repeated on the next page
             previous.line_end = table.line_end
             previous.empty = previous.empty and table.empty
