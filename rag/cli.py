@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_read_commands(sub: argparse._SubParsersAction) -> None:
     """retrieve / ask / eval register here when their modules are installed."""
+    from rag import cli_ask
+
+    cli_ask.register(sub, COMMANDS)
     try:
         from rag import cli_read
     except ImportError:

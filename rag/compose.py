@@ -1,0 +1,280 @@
+"""Query → Draft: route by intent and write a short plain-Chinese answer from facts, sections and the glossary.
+
+Composers only state figures they take from the store (or derive from them, recorded in `Draft.derived`), and
+cite every source; `rag.verify` checks the text afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from rag.compose_sets import compose_compare, compose_list
+from rag.compose_text import compose_define, compose_explain, compose_from_passages, section_change
+from rag.evidence import Draft, IndexView, fmt_amount, similarity
+from rag.numbers import to_wan
+from rag.query_view import QueryView
+
+if TYPE_CHECKING:
+    from rag.answer import Answerer
+
+NOT_ARRANGED_WORDS = ("本表无数据", "无机关运行经费", "未安排")
+
+
+def compose(query: object, question: str, answerer: Answerer) -> Draft:
+    """The draft answer for an understood question."""
+    q = QueryView(query, question)
+    view = answerer.view
+    if q.injection and not q.has_content:
+        return Draft("我只能回答预算文件里的问题，不能执行其他指令。请直接问某个单位的预算数字或说明。", refused=True)
+    if q.personal:
+        return Draft("预算文件不公开个人的工资、姓名或联系方式，这类信息无法提供。可以问单位的人员经费、工资福利支出等总数。",
+                     refused=True)  # fmt: skip
+    if q.unknown_department:
+        return _refuse_unknown(q.unknown_department, view)
+    if q.intent == "define":
+        return compose_define(q, view)
+    docs, note = pick_documents(q, view)
+    if isinstance(docs, Draft):
+        return docs
+    if q.out_of_scope:
+        return _refuse_out_of_scope(q, docs, view)
+    if q.intent == "compare" or (len(docs) > 1 and q.intent in {"lookup", ""}):
+        draft = compose_compare(q, docs, view)
+    elif q.intent == "list":
+        draft = compose_list(q, docs[0], view)
+    elif q.intent == "explain":
+        draft = compose_explain(q, docs[0], view)
+    else:
+        draft = compose_lookup(q, docs[0], view)
+    if draft is None:
+        draft = compose_from_passages(q, docs, answerer)
+    if note and not draft.refused:
+        draft.text = note + draft.text
+    if q.injection:
+        draft.text += "\n（问题中要求改变规则的内容已忽略。）"
+    return draft
+
+
+def pick_documents(q: QueryView, view: IndexView) -> tuple[list[dict] | Draft, str]:
+    """The documents the question is about, and a note when the year was not given or not available."""
+    departments = q.departments or sorted({d["department"] for d in view.documents})
+    chosen, notes = [], []
+    for department in departments:
+        docs = view.docs_of(department)
+        if not docs:
+            continue
+        if q.year is not None:
+            exact = [d for d in docs if d["year"] == q.year]
+            if not exact:
+                years = "、".join(f"{d['year']}年" for d in docs)
+                if q.departments:
+                    return Draft(f"文件中没有{department}{q.year}年的预算，只有{years}的{docs[0]['kind']}。"
+                                 "请换个年份再问。", refused=True), ""  # fmt: skip
+                continue
+            chosen.append(exact[0])
+        else:
+            chosen.append(docs[0])
+            if q.departments and len(docs) >= 1:
+                notes.append(f"（未说明年份，按最新的{docs[0]['year']}年{docs[0]['scope']}{docs[0]['kind']}回答。）")
+    if not chosen:
+        return Draft("已加载的文件中没有符合条件的预算文件。", refused=True), ""
+    note = notes[0] if len(notes) == 1 and len(chosen) == 1 else ""
+    return chosen, note
+
+
+def _refuse_unknown(name: str, view: IndexView) -> Draft:
+    loaded = "；".join(f"{d['department']}（{d['year']}年）" for d in view.documents[:8])
+    return Draft(f"已加载的预算文件中没有“{name}”的预算。现有的文件是：{loaded}。", refused=True)
+
+
+def _refuse_out_of_scope(q: QueryView, docs: list[dict], view: IndexView) -> Draft:
+    doc = docs[0]
+    what = {"决算": "决算（实际支出）", "actual": "实际执行情况"}.get(q.out_of_scope, q.out_of_scope)
+    text = (f"文件里没有这项信息：已加载的是{doc['department']}{doc['year']}年{doc['scope']}{doc['kind']}，"
+            f"只有预算安排，没有{what}。")  # fmt: skip
+    draft = Draft(text, refused=True)
+    total = view.named(doc["doc"], "收入总计")
+    if total and q.out_of_scope == "决算":
+        fact = total[0]
+        draft.text += f"可以提供的是{doc['year']}年预算收入总计{fmt_amount(fact['value'], fact['unit'])}。"
+        draft.citations.append(view.cite_fact(fact))
+        draft.facts_used.append(fact)
+    return draft
+
+
+def compose_lookup(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """A figure of one document: change questions, project amounts and targets, then key figures."""
+    if q.change:
+        draft = section_change(q, doc, view)
+        if draft:
+            return draft
+    if q.wants_target:
+        draft = _indicator_answer(q, doc, view)
+        if draft:
+            return draft
+    if q.metrics:
+        draft = _metric_answer(q, doc, view)
+        if draft:
+            return draft
+    if q.terms:
+        return _project_answer(q, doc, view)
+    return None
+
+
+def _metric_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    parts, draft = [], Draft("")
+    for metric in q.metrics[:3]:
+        facts = view.named(doc["doc"], metric)
+        if not facts:
+            row = _row_fact(view, doc["doc"], metric)
+            if row is None:
+                continue
+            facts = [row]
+        primary = facts[0]
+        draft.facts_used.append(primary)
+        draft.citations.append(view.cite_fact(primary))
+        parts.append(_figure_sentence(metric, primary, doc, view, draft))
+        parts += _conflict_sentences(primary, facts[1:], doc, view, draft)
+    if not parts:
+        return None
+    if q.premise is not None and draft.facts_used:
+        parts.insert(0, _premise_verdict(q.premise, draft.facts_used[0]))
+    draft.text = "".join(parts)
+    first = draft.facts_used[0]
+    draft.figure = fmt_amount(first["value"], first["unit"])
+    return draft
+
+
+def _figure_sentence(metric: str, fact: dict, doc: dict, view: IndexView, draft: Draft) -> str:
+    who = f"{doc['department']}{doc['year']}年"
+    amount = fmt_amount(fact["value"], fact["unit"])
+    table = view.table_by_display(doc["doc"], fact["tbl"])
+    if fact["value"] == 0 and table and table["empty"]:
+        return f"{who}未安排{metric}（{fact['tbl']}注明“本表无数据”），即{amount}。"
+    if fact["value"] == 0 and metric == "机关运行经费" and _text_says_none(view, doc["doc"], metric, draft):
+        return f"{who}没有安排{metric}（文件说明无{metric}），即{amount}。"
+    where = fact["tbl"] if fact["origin"] == "table" else "情况说明"
+    extra = ""
+    if metric in {"收入总计", "支出总计"}:
+        carried = view.named(doc["doc"], "上年结转")
+        if carried and carried[0]["value"] > 0:
+            extra = f"，其中上年结转{fmt_amount(carried[0]['value'], carried[0]['unit'])}"
+            draft.facts_used.append(carried[0])
+    return f"{who}{metric}为{amount}{extra}（见{where}）。"
+
+
+def _text_says_none(view: IndexView, doc: str, metric: str, draft: Draft) -> bool:
+    for section in view.sections(doc):
+        match = re.search(rf"[^。\n]*无{metric}[^。\n]*", section["text"] or "")
+        if match:
+            draft.citations.append(view.cite_lines(doc, section["heading"], section["line_start"], section["line_end"],
+                                                   match.group(0)))  # fmt: skip
+            return True
+    return False
+
+
+def _conflict_sentences(primary: dict, others: list[dict], doc: dict, view: IndexView, draft: Draft) -> list[str]:
+    """Where the document itself gives another value (a major self-check finding), show both."""
+    majors = [f for f in view.findings(doc["doc"]) if f["severity"] == "major"]
+    out = []
+    seen = {primary["value"]}
+    for other in others:
+        if other["value"] in seen or abs(other["value"] - primary["value"]) <= Decimal("0.02"):
+            continue
+        if not any(primary["line"] in f["lines"] or other["line"] in f["lines"] for f in majors):
+            continue
+        seen.add(other["value"])
+        where = other["tbl"] if other["origin"] == "table" else f"情况说明（{other['tbl'].split(' / ')[-1]}）"
+        out.append(f"注意：文件前后不一致，{where}写的是{fmt_amount(other['value'], other['unit'])}，与{primary['tbl']}不同。")
+        draft.citations.append(view.cite_fact(other))
+        draft.facts_used.append(other)
+    return out
+
+
+def _premise_verdict(premise: tuple[Decimal, str], fact: dict) -> str:
+    value, unit = premise
+    claimed = to_wan(value, unit or "万元")
+    actual = to_wan(fact["value"], fact["unit"])
+    if claimed is not None and actual is not None and abs(claimed - actual) < Decimal("0.005"):
+        return "对。"
+    if actual is not None and claimed is not None and value == fact["value"] and unit != fact["unit"]:
+        return f"不对，单位是{fact['unit']}，不是{unit}：金额为{fmt_amount(fact['value'], fact['unit'])}（即{fmt_amount(actual * 10000, '元')}）。"
+    return "不对，与文件不符。"
+
+
+def _row_fact(view: IndexView, doc: str, label: str) -> dict | None:
+    """A table row whose label is the term (工资福利支出 in 表6), its first amount."""
+    best, best_score = None, 0.0
+    for fact in view.facts(doc):
+        if fact["origin"] != "table" or fact["name"]:
+            continue
+        score = similarity(label, re.sub(r"^[一二三四五六七八九十]+、|^[①②③④]", "", fact["row"] or ""))
+        if score > best_score + 1e-9:
+            best, best_score = fact, score
+    return best if best_score >= 0.95 else None
+
+
+def coverage(term: str, label: str) -> float:
+    """Share of the term's characters found in order in the label (物业费 ⊂ 政务大厅物业管理服务费 → 1.0)."""
+    if not term:
+        return 0.0
+    i = 0
+    for ch in label:
+        if i < len(term) and ch == term[i]:
+            i += 1
+    return i / len(term)
+
+
+def match_projects(terms: list[str], rows: list[dict]) -> list[dict]:
+    """Project rows that match the terms best (all ties), highest coverage first, shortest label on ties."""
+    scored = []
+    for row in rows:
+        label = row["row"] or ""
+        score = max((coverage(t, label) for t in terms if len(t) >= 2), default=0.0)
+        if score >= 0.75:
+            scored.append((score, -len(label), row))
+    scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+    if not scored:
+        return []
+    top = scored[0][0]
+    return [row for score, _, row in scored if score >= top - 1e-9]
+
+
+def _project_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    rows = view.project_rows(doc["doc"]) + view.project_rows(doc["doc"], carried=True)
+    matches = match_projects(q.terms, rows)
+    if not matches:
+        return None
+    draft = Draft("")
+    sentences = []
+    for fact in matches[:3]:
+        draft.facts_used.append(fact)
+        draft.citations.append(view.cite_fact(fact))
+        sentences.append(f"“{fact['row']}”预算{fmt_amount(fact['value'], fact['unit'])}（见{fact['tbl']}）。")
+    if q.premise is not None:
+        sentences.insert(0, _premise_verdict(q.premise, matches[0]))
+    draft.text = f"{doc['department']}{doc['year']}年" + "".join(sentences)
+    draft.figure = fmt_amount(matches[0]["value"], matches[0]["unit"])
+    return draft
+
+
+def _indicator_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """A project's performance target (指标值), from its 项目支出绩效目标表."""
+    targets = view.targets(doc["doc"])
+    fake_rows = [{"row": t["project"], **t} for t in targets]
+    projects = match_projects(q.terms, fake_rows) if q.terms else []
+    indicators = [i for i in view.indicators(doc["doc"]) if not projects or i["project"] in {p["project"] for p in projects}]
+    if not indicators:
+        return None
+    words = [w for w in q.target_words if w]
+    best = max(indicators, key=lambda i: max((coverage(w, i["name"]) for w in words), default=0.0))
+    if not words or max(coverage(w, best["name"]) for w in words) < 0.75:
+        return None
+    part = f"项目支出绩效目标表（{best['project']}）"
+    citation = view.cite_lines(doc["doc"], part, best["line"], best["line"])
+    draft = Draft(f"“{best['project']}”项目的绩效目标中，“{best['name']}”的指标值为{best['target']}（这是目标值，不是实际完成数）。",
+                  citations=[citation])  # fmt: skip
+    draft.figure = best["target"]
+    return draft

@@ -1,0 +1,182 @@
+"""Answers over several figures: comparisons across departments, shares, rankings, sums and lists."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from rag.evidence import Draft, IndexView, fmt_amount, fmt_percent
+from rag.query_view import QueryView
+from rag.verify import Evidence
+
+_MAX = re.compile(r"最多|最高|最大|哪个.*多|谁.*多")
+_MIN = re.compile(r"最少|最低|最小|哪个.*少|谁.*少")
+_DIFF = re.compile(r"差多少|相差|差距|差额|多多少|少多少|高多少|低多少")
+_SUM = re.compile(r"一共|合计|总共|加起来|总和|共计")
+_SHARE = re.compile(r"占比|比例|比重|占多少|百分之|占.*%|占.*总")
+_RANK = re.compile(r"前[一二三四五六七八九十\d]+|排名|排一下|排序|最多的几个|哪几个")
+_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _operation(q: QueryView) -> str:
+    if q.aggregate:
+        return q.aggregate
+    text = q.question
+    for name, pattern in (("share", _SHARE), ("rank", _RANK), ("diff", _DIFF), ("max", _MAX), ("min", _MIN),
+                          ("sum", _SUM)):  # fmt: skip
+        if pattern.search(text):
+            return name
+    return ""
+
+
+def _top_n(q: QueryView) -> int:
+    if q.top_n:
+        return int(q.top_n)
+    match = re.search(r"前([一二两三四五六七八九十\d]+)", q.question)
+    if match:
+        token = match.group(1)
+        return int(token) if token.isdigit() else _CN.get(token, 3)
+    return 3
+
+
+def compose_compare(q: QueryView, docs: list[dict], view: IndexView) -> Draft | None:
+    """Across departments (max/min/diff/sum/list) or within one (share, ranking, prefix sum)."""
+    op = _operation(q)
+    if len(docs) == 1:
+        doc = docs[0]
+        if q.prefix:
+            return _prefix_sum(q, doc, view)
+        if op == "share":
+            return _share(q, doc, view)
+        if op == "rank" or (not q.metrics and op in {"max", "min"}):
+            return _rank_projects(q, doc, view)
+        return None
+    metric = (q.metrics or ["收入总计"])[0]
+    rows = []
+    for doc in docs:
+        facts = view.named(doc["doc"], metric)
+        if facts:
+            rows.append((doc, facts[0]))
+    if not rows:
+        return None
+    draft = Draft("")
+    for _doc, fact in rows:
+        draft.facts_used.append(fact)
+        draft.citations.append(view.cite_fact(fact))
+    listing = "；".join(f"{d['department']}（{d['year']}年）{fmt_amount(f['value'], f['unit'])}" for d, f in rows)
+    years = {d["year"] for d, _ in rows}
+    year_note = "（注意：各文件年份不同。）" if len(years) > 1 else ""
+    if op == "diff" and len(rows) >= 2:
+        (d1, f1), (d2, f2) = rows[0], rows[1]
+        diff = abs(f1["value"] - f2["value"])
+        draft.derived.append(Evidence(diff, f1["unit"], d1["doc"], f1["line"], "arithmetic"))
+        draft.text = (f"{metric}：{d1['department']}（{d1['year']}年）{fmt_amount(f1['value'], f1['unit'])}，"
+                      f"{d2['department']}（{d2['year']}年）{fmt_amount(f2['value'], f2['unit'])}，"
+                      f"相差{fmt_amount(diff, f1['unit'])}。{year_note}")  # fmt: skip
+        draft.figure = fmt_amount(diff, f1["unit"])
+        return draft
+    if op == "sum":
+        total = sum((f["value"] for _, f in rows), Decimal(0))
+        draft.derived.append(Evidence(total, rows[0][1]["unit"], rows[0][0]["doc"], rows[0][1]["line"], "arithmetic"))
+        draft.text = f"{metric}合计{fmt_amount(total, rows[0][1]['unit'])}：{listing}。{year_note}"
+        draft.figure = fmt_amount(total, rows[0][1]["unit"])
+        return draft
+    ordered = sorted(rows, key=lambda r: r[1]["value"], reverse=op != "min")
+    top_doc, top_fact = ordered[0]
+    word = "最少" if op == "min" else "最多"
+    if op in {"max", "min"}:
+        draft.text = (f"按{metric}比较，{top_doc['department']}{word}，为{fmt_amount(top_fact['value'], top_fact['unit'])}"
+                      f"（{top_doc['year']}年）。各单位：{listing}。{year_note}")  # fmt: skip
+        draft.figure = fmt_amount(top_fact["value"], top_fact["unit"])
+    else:
+        draft.text = f"各单位的{metric}：{listing}。{year_note}"
+    return draft
+
+
+def _share(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    metric = next((m for m in q.metrics if m not in {"支出总计", "收入总计"}), None)
+    if metric is None:
+        return None
+    part_facts = view.named(doc["doc"], metric)
+    whole_name = "支出总计" if metric not in {"政府采购货物", "政府采购工程", "政府采购服务"} else "政府采购"
+    if metric in {"人员经费", "公用经费"}:
+        whole_name = "基本支出"
+    whole_facts = view.named(doc["doc"], whole_name)
+    if not part_facts or not whole_facts or whole_facts[0]["value"] == 0:
+        return None
+    part, whole = part_facts[0], whole_facts[0]
+    share = (part["value"] / whole["value"] * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    draft = Draft("", facts_used=[part, whole], citations=[view.cite_fact(part), view.cite_fact(whole)])
+    draft.derived.append(Evidence(share, "%", doc["doc"], part["line"], "arithmetic"))
+    draft.text = (f"{doc['department']}{doc['year']}年{metric}{fmt_amount(part['value'], part['unit'])}，"
+                  f"{whole_name}{fmt_amount(whole['value'], whole['unit'])}，"
+                  f"占比 {fmt_amount(part['value'], part['unit'])} ÷ {fmt_amount(whole['value'], whole['unit'])} = "
+                  f"{fmt_percent(share)}。")  # fmt: skip
+    draft.figure = fmt_percent(share)
+    return draft
+
+
+def _rank_projects(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    rows = sorted(view.project_rows(doc["doc"]), key=lambda f: f["value"], reverse=True)
+    if not rows:
+        return None
+    n = min(_top_n(q), len(rows))
+    chosen = rows[:n]
+    draft = Draft("", facts_used=chosen, citations=[view.cite_fact(f) for f in chosen])
+    listing = "；".join(f"{i}. {f['row']} {fmt_amount(f['value'], f['unit'])}" for i, f in enumerate(chosen, 1))
+    draft.text = f"{doc['department']}{doc['year']}年项目支出（{chosen[0]['tbl']}）按金额排前{n}的是：{listing}。"
+    draft.figure = fmt_amount(chosen[0]["value"], chosen[0]["unit"])
+    return draft
+
+
+def _prefix_sum(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    prefix = q.prefix.strip("“”\"' ")
+    rows = [f for f in view.project_rows(doc["doc"]) if (f["row"] or "").startswith(prefix)]
+    if not rows:
+        return Draft(f"{doc['department']}{doc['year']}年的项目支出表中没有名称以“{prefix}”开头的项目。", refused=True)
+    total = sum((f["value"] for f in rows), Decimal(0))
+    draft = Draft("", facts_used=rows, citations=[view.cite_fact(f) for f in rows])
+    draft.derived.append(Evidence(total, rows[0]["unit"], doc["doc"], rows[0]["line"], "arithmetic"))
+    terms = " + ".join(fmt_amount(f["value"], f["unit"]) for f in rows)
+    names = "、".join(f"“{f['row']}”" for f in rows)
+    draft.text = f"名称以“{prefix}”开头的项目有{len(rows)}个：{names}，合计 {terms} = {fmt_amount(total, rows[0]['unit'])}。"
+    draft.figure = fmt_amount(total, rows[0]["unit"])
+    return draft
+
+
+def compose_list(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """Lists: projects over a threshold, carried-over projects, all projects, internal units."""
+    text = q.question
+    if "内设" in text or "科室" in text or "处室" in text or "机构" in text:
+        return _internal_units(doc, view)
+    carried = "结转" in text
+    rows = view.project_rows(doc["doc"], carried=carried)
+    if not rows:
+        return Draft(f"{doc['department']}{doc['year']}年没有{'上年结转' if carried else ''}项目。", refused=True) if carried else None
+    if q.threshold:
+        comparator, amount, unit = q.threshold
+        limit = amount if unit == "万元" else amount / Decimal(10000)
+        keep = {">": lambda v: v > limit, "≥": lambda v: v >= limit, "<": lambda v: v < limit,
+                "≤": lambda v: v <= limit}.get(comparator, lambda v: v > limit)  # fmt: skip
+        rows = [f for f in rows if keep(f["value"])]
+    rows.sort(key=lambda f: f["value"], reverse=True)
+    if not rows:
+        return Draft(f"{doc['department']}{doc['year']}年没有符合条件的项目。")
+    draft = Draft("", facts_used=rows, citations=[view.cite_fact(f) for f in rows[:12]])
+    listing = "；".join(f"{f['row']} {fmt_amount(f['value'], f['unit'])}" for f in rows[:12])
+    what = "上年结转项目" if carried else "项目"
+    draft.text = f"{doc['department']}{doc['year']}年符合条件的{what}共{len(rows)}个：{listing}。"
+    return draft
+
+
+def _internal_units(doc: dict, view: IndexView) -> Draft | None:
+    for section in view.sections(doc["doc"]):
+        if "机构设置" not in section["heading"]:
+            continue
+        for sentence in re.split(r"(?<=[。])", section["text"].replace("\n", "")):
+            if re.search(r"内设|科室|处室", sentence) and re.search(r"[、，]", sentence):
+                from rag.compose_text import _cite_sentence
+
+                citation = _cite_sentence(view, doc["doc"], section, sentence)
+                return Draft(f"{doc['department']}的机构设置：{sentence.strip()}", citations=[citation])
+    return None

@@ -1,0 +1,174 @@
+"""Answers that quote the document's own words: definitions, reasons, year-on-year changes, passages."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from rag.evidence import Draft, IndexView, similarity
+from rag.numbers import normalize_text
+from rag.query_view import QueryView
+
+if TYPE_CHECKING:
+    from rag.answer import Answerer
+
+SECTION_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "三公经费": ("三公",), "因公出国（境）费": ("三公",), "公务接待费": ("三公",), "公务用车购置及运行费": ("三公",),
+    "公务用车购置费": ("三公",), "公务用车运行维护费": ("三公",), "机关运行经费": ("机关运行经费",),
+    "基本支出": ("基本支出",), "人员经费": ("基本支出",), "公用经费": ("基本支出", "机关运行经费"),
+    "政府采购": ("政府采购",), "编制": ("机构设置",), "内设机构": ("机构设置",), "公务用车": ("车辆", "国有资产"),
+    "办公用房面积": ("房屋", "国有资产"), "项目支出": ("支出预算情况",), "一般公共预算拨款": ("一般公共预算",),
+    "收入总计": ("收支数据变动", "收支预算", "变动情况"), "支出总计": ("收支数据变动", "变动情况"),
+    "本年收入合计": ("收入预算",), "上年结转": ("收支数据变动", "收入预算"),
+}  # fmt: skip
+DEFAULT_KEYWORDS = ("收支数据变动", "变动情况")
+_REASON_RE = re.compile(r"原因|由于|因为|主要是|主要用于|用于|调整|减少|增加|报废")
+_CHANGE_RE = re.compile(
+    r"比(?:上年|20\d{2}年|去年)[^，。；]{0,12}?(增加|减少|增长|下降|持平|相同)\s*([\d,]+(?:\.\d+)?)\s*万元"
+    r"(?:[，,]\s*(增长|下降|减少|增加)\s*([\d.]+)\s*%)?"
+)
+_DEFINE_STRIP = re.compile(r"啥叫|什么叫|什么是|何为|是什么意思|什么意思|指什么|是指什么|是什么|是啥|预算里说的|文件里的|里说的|里的|解释一下|请问|[？?。！!“”\"]")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[。；;])", text.replace("\n", "")) if s.strip()]
+
+
+def find_section(view: IndexView, doc: str, metrics: list[str]) -> dict | None:
+    """The explanation section for a figure (七、“三公”经费增减变动原因说明 for 三公经费)."""
+    keywords = next((SECTION_KEYWORDS[m] for m in metrics if m in SECTION_KEYWORDS), DEFAULT_KEYWORDS)
+    sections = [s for s in view.sections(doc) if s["text"]]
+    for keyword in keywords:
+        for section in sections:
+            if keyword in section["heading"]:
+                return section
+    return None
+
+
+def _cite_sentence(view: IndexView, doc: str, section: dict, sentence: str):
+    """Cite the line of the section that holds the sentence."""
+    probe = sentence.strip()[:20]
+    for row in view.store.lines(doc, section["line_start"], section["line_end"]):
+        if probe and probe in row["text"]:
+            return view.cite_lines(doc, _part(section), row["no"], row["no"], sentence.strip())
+    return view.cite_lines(doc, _part(section), section["line_start"], section["line_end"], sentence.strip())
+
+
+def _part(section: dict) -> str:
+    path = section.get("path")
+    if isinstance(path, str):
+        import json
+
+        path = json.loads(path)
+    return " ".join(path) if path else section["heading"]
+
+
+def section_change(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """'比上年减少74.20万元，下降1.06%' from the figure's explanation section."""
+    section = find_section(view, doc["doc"], q.metrics)
+    if section is None:
+        return None
+    for sentence in _sentences(section["text"]):
+        match = _CHANGE_RE.search(normalize_text(sentence))
+        if match:
+            citation = _cite_sentence(view, doc["doc"], section, sentence)
+            reason = _reason_in(sentence)
+            text = f"据{doc['department']}{doc['year']}年预算说明：{sentence.strip()}"
+            draft = Draft(text if len(text) < 400 else text[:400] + "…", citations=[citation])
+            draft.figure = f"{match.group(1)}{match.group(2)}万元" + (f"，{match.group(3)}{match.group(4)}%" if match.group(4) else "")
+            del reason
+            return draft
+    return None
+
+
+def _reason_in(sentence: str) -> str:
+    match = re.search(r"(主要原因是|原因是|主要是由于|主要是因为|由于)([^。；]+)", sentence)
+    return match.group(2) if match else ""
+
+
+def compose_explain(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """Why a figure changed or what it is for, in the document's own words."""
+    if q.terms and not q.metrics:
+        draft = _project_purpose(q, doc, view)
+        if draft:
+            return draft
+    section = find_section(view, doc["doc"], q.metrics)
+    if section is None:
+        return None
+    sentences = _sentences(section["text"])
+    chosen = [s for s in sentences if _REASON_RE.search(s)] or sentences[:2]
+    chosen = chosen[:3]
+    citations = [_cite_sentence(view, doc["doc"], section, s) for s in chosen]
+    body = "".join(s.strip() for s in chosen)
+    if len(body) > 600:
+        body = body[:600] + "…"
+    return Draft(f"{doc['department']}{doc['year']}年预算说明（{section['heading']}）中写道：{body}", citations=citations)
+
+
+def _project_purpose(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    from rag.compose import match_projects
+
+    targets = view.targets(doc["doc"])
+    matches = match_projects(q.terms, [{"row": t["project"], **t} for t in targets])
+    if not matches or not matches[0].get("overview"):
+        return None
+    target = matches[0]
+    part = f"项目支出绩效目标表（{target['project']}）"
+    citation = view.cite_lines(doc["doc"], part, target["line_start"], target["line_start"] + 12, target["overview"])
+    return Draft(f"“{target['project']}”的项目概况：{target['overview']}", citations=[citation])
+
+
+def compose_define(q: QueryView, view: IndexView) -> Draft:
+    """The glossary's own definition (名词解释)."""
+    term = q.define_term or _DEFINE_STRIP.sub("", q.question)
+    term = re.sub(r"[“”\"]", "", term).strip()
+    entries = view.glossary()
+    if q.departments:
+        docs = {d["doc"] for dep in q.departments for d in view.docs_of(dep)}
+        entries = [e for e in entries if e["doc"] in docs] or entries
+    if not entries or not term:
+        return Draft("已加载文件的名词解释中没有找到这个词。", refused=True)
+    best = max(entries, key=lambda e: (_term_score(term, e["term"]), len(e["definition"] or "")))
+    if _term_score(term, best["term"]) < 0.6:
+        return Draft(f"已加载文件的名词解释中没有“{term}”的解释。", refused=True)
+    citation = view.cite_lines(best["doc"], "名词解释", best["line_start"], best["line_end"],
+                               f"{best['term']}：{best['definition']}")  # fmt: skip
+    definition = re.sub(r"^(是)?指", "", best["definition"]).strip()
+    return Draft(f"按预算文件“名词解释”：{best['term']}，指{definition}", citations=[citation])
+
+
+def _term_score(term: str, entry: str) -> float:
+    entry = re.sub(r"[“”\"*]", "", entry)
+    if entry in term:
+        return 1.0 if len(entry) >= 3 or entry == term else 0.8
+    return similarity(term, entry)
+
+
+def compose_from_passages(q: QueryView, docs: list[dict], answerer: Answerer) -> Draft:
+    """No figure or section matched: show the most relevant passage, or say the documents do not say."""
+    doc = docs[0] if len(docs) == 1 else None
+    try:
+        results = answerer.retriever.retrieve(
+            q.question, k=3, department=doc["department"] if doc else None, year=doc["year"] if doc else None
+        )
+    except Exception as error:  # the vector stage may be absent; the answer must still say something honest
+        results = []
+        retrieval_error = str(error)
+    else:
+        retrieval_error = ""
+    draft = Draft("")
+    draft.retrieved = [  # type: ignore[attr-defined]
+        {"doc": r.chunk.doc, "part": r.chunk.part, "lines": [r.chunk.line_start, r.chunk.line_end], "score": r.score}
+        for r in results
+    ] or ([{"error": retrieval_error}] if retrieval_error else [])
+    if not results:
+        draft.text = "文件里没有找到能回答这个问题的内容。"
+        draft.refused = True
+        return draft
+    best = results[0].chunk
+    snippet = best.text.strip()
+    if len(snippet) > 300:
+        snippet = snippet[:300] + "…"
+    draft.citations.append(answerer.view.cite_lines(best.doc, best.part, best.line_start, best.line_end, snippet))
+    draft.text = f"没有找到直接对应的数字。文件中最相关的内容在{best.part}（第{best.line_start}–{best.line_end}行）：\n{snippet}"
+    return draft

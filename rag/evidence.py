@@ -1,0 +1,159 @@
+"""Read-side access to the index for answering: documents, key figures, rows, sections, glossary, targets."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from difflib import SequenceMatcher
+from functools import cached_property
+
+from rag.facts import FactStore
+from rag.types import Citation
+from rag.verify import Evidence
+
+TWO = Decimal("0.01")
+
+
+def fmt_amount(value: Decimal, unit: str = "万元") -> str:
+    """6926.05 → '6,926.05万元' (two decimals for 万元, none for whole 元 or counts)."""
+    if unit == "万元":
+        return f"{value.quantize(TWO, ROUND_HALF_UP):,}{unit}"
+    if value == value.to_integral_value():
+        return f"{int(value):,}{unit}"
+    return f"{value.normalize():,}{unit}"
+
+
+def fmt_percent(value: Decimal) -> str:
+    return f"{value.quantize(TWO, ROUND_HALF_UP)}%"
+
+
+def similarity(a: str, b: str) -> float:
+    """Character-level similarity for fuzzy project / term names."""
+    if not a or not b:
+        return 0.0
+    if a in b or b in a:
+        return 0.9 + 0.1 * min(len(a), len(b)) / max(len(a), len(b))
+    return SequenceMatcher(None, a, b).ratio()
+
+
+@dataclass
+class Draft:
+    """What a composer produces before verification."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    derived: list[Evidence] = field(default_factory=list)
+    """Figures computed from verified facts (sums, differences, shares)."""
+    facts_used: list[dict] = field(default_factory=list)
+    figure: str = ""
+    refused: bool = False
+
+
+class IndexView:
+    """Cached, read-only views of the fact store for the answer stage."""
+
+    def __init__(self, store: FactStore) -> None:
+        self.store = store
+
+    @cached_property
+    def documents(self) -> list[dict]:
+        return self.store.documents()
+
+    def doc_info(self, doc: str) -> dict:
+        return next(d for d in self.documents if d["doc"] == doc)
+
+    def docs_of(self, department: str) -> list[dict]:
+        """Documents of a department, newest first."""
+        return sorted((d for d in self.documents if d["department"] == department), key=lambda d: -d["year"])
+
+    @cached_property
+    def _facts_by_doc(self) -> dict[str, list[dict]]:
+        grouped: dict[str, list[dict]] = {}
+        for fact in self.store.facts():
+            grouped.setdefault(fact["doc"], []).append(fact)
+        return grouped
+
+    def facts(self, doc: str) -> list[dict]:
+        return self._facts_by_doc.get(doc, [])
+
+    def named(self, doc: str, name: str) -> list[dict]:
+        """Key-figure facts of one name: table facts first, in document order."""
+        found = [f for f in self.facts(doc) if f["name"] == name]
+        return sorted(found, key=lambda f: (f["origin"] != "table", f["id"]))
+
+    @cached_property
+    def _tables(self) -> dict[str, list[dict]]:
+        grouped: dict[str, list[dict]] = {}
+        for row in self.store.rows("tables_"):
+            row["columns"] = json.loads(row["columns"])
+            grouped.setdefault(row["doc"], []).append(row)
+        return grouped
+
+    def tables(self, doc: str) -> list[dict]:
+        return self._tables.get(doc, [])
+
+    def table_by_display(self, doc: str, display: str) -> dict | None:
+        return next((t for t in self.tables(doc) if t["display"] == display), None)
+
+    def table_of_key(self, doc: str, key: str) -> dict | None:
+        return next((t for t in self.tables(doc) if t["key"] == key), None)
+
+    def sections(self, doc: str) -> list[dict]:
+        return self.store.rows("sections", doc)
+
+    def glossary(self, doc: str | None = None) -> list[dict]:
+        return self.store.rows("glossary", doc)
+
+    def targets(self, doc: str) -> list[dict]:
+        return self.store.rows("targets", doc)
+
+    def indicators(self, doc: str) -> list[dict]:
+        return self.store.rows("indicators", doc)
+
+    def findings(self, doc: str) -> list[dict]:
+        return self.store.findings(doc)
+
+    def line(self, doc: str, no: int) -> str:
+        rows = self.store.lines(doc, no, no)
+        return rows[0]["text"] if rows else ""
+
+    def page(self, doc: str, no: int) -> int | None:
+        rows = self.store.lines(doc, no, no)
+        return rows[0]["page"] if rows else None
+
+    def project_rows(self, doc: str, carried: bool = False) -> list[dict]:
+        """表12 (or 表13 when `carried`) project rows: one fact per project (its first amount), aggregates dropped."""
+        key = "项目支出结转" if carried else "项目支出本年"
+        table = self.table_of_key(doc, key)
+        if table is None:
+            return []
+        department = self.doc_info(doc)["department"]
+        rows: dict[int, dict] = {}
+        for fact in self.facts(doc):
+            if fact["tbl"] != table["display"] or fact["name"] or fact["line"] in rows:
+                continue
+            rows[fact["line"]] = fact
+        projects = [f for f in rows.values() if not _is_aggregate_row(f["row"], department)]
+        return projects
+
+    def cite_fact(self, fact: dict) -> Citation:
+        info = self.doc_info(fact["doc"])
+        quote = fact.get("quote") or self.line(fact["doc"], fact["line"])
+        return Citation(fact["doc"], info["department"], info["year"], fact["tbl"], fact["line"], fact["line"],
+                        quote.strip(), fact.get("page"))  # fmt: skip
+
+    def cite_lines(self, doc: str, part: str, start: int, end: int, quote: str | None = None) -> Citation:
+        info = self.doc_info(doc)
+        if quote is None:
+            quote = "\n".join(r["text"].strip() for r in self.store.lines(doc, start, end) if r["text"].strip())
+        return Citation(doc, info["department"], info["year"], part, start, end, quote, self.page(doc, start))
+
+
+def _is_aggregate_row(label: str, department: str) -> bool:
+    """表12's department / unit subtotal rows and 合计 are not projects."""
+    if label in {"合计", "总计", "小计", "部门合计"}:
+        return True
+    core = re.sub(r"（.*?）|\(.*?\)", "", department)
+    return similarity(re.sub(r"（.*?）|\(.*?\)", "", label), core) > 0.8 or label.endswith(("中心", "局", "部", "委员会"))
