@@ -35,6 +35,8 @@ def compose(query: object, question: str, answerer: Answerer) -> Draft:
         return _refuse_unknown(q.unknown_department, view)
     if q.intent == "define":
         return compose_define(q, view)
+    if q.out_of_scope and q.departments:
+        return _refuse_out_of_scope(q, view.docs_of(q.departments[0]) or view.documents, view)
     docs, note = pick_documents(q, view)
     if isinstance(docs, Draft):
         return docs
@@ -253,9 +255,8 @@ def _project_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         draft.facts_used.append(fact)
         draft.citations.append(view.cite_fact(fact))
         sentences.append(f"“{fact['row']}”预算{fmt_amount(fact['value'], fact['unit'])}（见{fact['tbl']}）。")
-    if q.premise is not None:
-        sentences.insert(0, _premise_verdict(q.premise, matches[0]))
-    draft.text = f"{doc['department']}{doc['year']}年" + "".join(sentences)
+    verdict = _premise_verdict(q.premise, matches[0]) if q.premise is not None else ""
+    draft.text = verdict + f"{doc['department']}{doc['year']}年" + "".join(sentences)
     draft.figure = fmt_amount(matches[0]["value"], matches[0]["unit"])
     return draft
 

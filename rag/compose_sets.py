@@ -123,8 +123,8 @@ def _rank_projects(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     n = min(_top_n(q), len(rows))
     chosen = rows[:n]
     draft = Draft("", facts_used=chosen, citations=[view.cite_fact(f) for f in chosen])
-    listing = "；".join(f"{i}. {f['row']} {fmt_amount(f['value'], f['unit'])}" for i, f in enumerate(chosen, 1))
-    draft.text = f"{doc['department']}{doc['year']}年项目支出（{chosen[0]['tbl']}）按金额排前{n}的是：{listing}。"
+    listing = "；".join(f"{f['row']} {fmt_amount(f['value'], f['unit'])}" for f in chosen)
+    draft.text = f"{doc['department']}{doc['year']}年项目支出（{chosen[0]['tbl']}）金额最大的几项，从高到低：{listing}。"
     draft.figure = fmt_amount(chosen[0]["value"], chosen[0]["unit"])
     return draft
 
@@ -137,6 +137,7 @@ def _prefix_sum(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     total = sum((f["value"] for f in rows), Decimal(0))
     draft = Draft("", facts_used=rows, citations=[view.cite_fact(f) for f in rows])
     draft.derived.append(Evidence(total, rows[0]["unit"], doc["doc"], rows[0]["line"], "arithmetic"))
+    draft.derived.append(Evidence(Decimal(len(rows)), "个", doc["doc"], rows[0]["line"], "arithmetic"))
     terms = " + ".join(fmt_amount(f["value"], f["unit"]) for f in rows)
     names = "、".join(f"“{f['row']}”" for f in rows)
     draft.text = f"名称以“{prefix}”开头的项目有{len(rows)}个：{names}，合计 {terms} = {fmt_amount(total, rows[0]['unit'])}。"
@@ -163,6 +164,7 @@ def compose_list(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     if not rows:
         return Draft(f"{doc['department']}{doc['year']}年没有符合条件的项目。")
     draft = Draft("", facts_used=rows, citations=[view.cite_fact(f) for f in rows[:12]])
+    draft.derived.append(Evidence(Decimal(len(rows)), "个", doc["doc"], rows[0]["line"], "arithmetic"))
     listing = "；".join(f"{f['row']} {fmt_amount(f['value'], f['unit'])}" for f in rows[:12])
     what = "上年结转项目" if carried else "项目"
     draft.text = f"{doc['department']}{doc['year']}年符合条件的{what}共{len(rows)}个：{listing}。"

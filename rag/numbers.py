@@ -88,7 +88,7 @@ def find_numbers(text: str) -> list[NumberMention]:
             continue
         if unit == "月" and len(raw_num) <= 2:
             continue  # 3月 (a date)
-        if _is_list_marker(folded, match.start(), match.end()):
+        if _is_list_marker(folded, match.start(), match.end()) or _is_reference(folded, match.start(), match.end()):
             continue
         value = parse_decimal(raw_num)
         if value is None:
@@ -98,10 +98,21 @@ def find_numbers(text: str) -> list[NumberMention]:
 
 
 def _is_list_marker(text: str, start: int, end: int) -> bool:
-    """'1、', '（2）', '3.' at a line start are enumeration, not figures."""
+    """'1、', '（2）', '3. ' are enumeration, not figures."""
     after = text[end : end + 1]
     before = text[start - 1 : start] if start else ""
-    return after in {"、", "）", ")"} and before in {"", "\n", "（", "(", " "}
+    return after in {"、", "）", ")", "."} and before in {"", "\n", "（", "(", " ", "；", "：", ":", ";"}
+
+
+_REFERENCE_AFTER = re.compile(r"^(?:\s*[–—-]\s*\d+)?\s*(?:行|页|部分|条|号)")
+
+
+def _is_reference(text: str, start: int, end: int) -> bool:
+    """'表3', '第12行', '第3页', '99–101行' point into the document; they are not figures."""
+    before = text[max(0, start - 1) : start]
+    if before in {"表", "第"} or text[max(0, start - 2) : start] in {"表 ", "第 "}:
+        return True
+    return bool(_REFERENCE_AFTER.match(text[end : end + 8]))
 
 
 def parse_target(target: str) -> tuple[str, Decimal | None, str]:

@@ -93,8 +93,12 @@ def unit_of(text: str) -> str | None:
     return "万元" if unit == "万" else unit
 
 
+_CJK_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff（）、])\s+(?=[\u4e00-\u9fff（）、])")
+
+
 def split_cells(text: str) -> list[str]:
-    return [cell.strip() for cell in text.split("\t")]
+    """Tab-separated cells; a space inside a CJK word (a wrapped cell: '服 务') is removed."""
+    return [_CJK_GAP_RE.sub("", cell.strip()) for cell in text.split("\t")]
 
 
 def is_code(cell: str) -> bool:

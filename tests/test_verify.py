@@ -1,0 +1,49 @@
+"""Every number in an answer is checked; wrong figures, wrong units and other departments' figures never pass."""
+
+from decimal import Decimal
+
+from rag.types import Citation
+from rag.verify import Evidence, check_numbers, evidence_from_citations, verify_answer_text
+
+FACTS_000 = [
+    Evidence(Decimal("6926.05"), "万元", "000.txt", 99, "fact"),
+    Evidence(Decimal("3108.00"), "万元", "000.txt", 298, "fact"),
+    Evidence(Decimal("31080000"), "元", "000.txt", 531, "fact"),
+    Evidence(Decimal("44"), "名", "000.txt", 54, "fact"),
+]
+
+
+def test_thousands_separator_and_unit_conversion_verify():
+    checks = check_numbers("收入总计6,926.05万元；信息化服务费31,080,000元，即3108万元。", FACTS_000)
+    assert [(c.text, c.verified, c.source_line) for c in checks] == [
+        ("6,926.05万元", True, 99),
+        ("31,080,000元", True, 298),  # 31,080,000元 = 3108.00万元 (the 万元 fact is preferred)
+        ("3108万元", True, 298),
+    ]
+
+
+def test_wrong_figure_wrong_unit_and_other_department_fail():
+    other_department = [Evidence(Decimal("856.71"), "万元", "004.txt", 123, "fact")]
+    checks = check_numbers("总预算6,926.50万元，信息化服务费3108元，另一单位856.71万元。", FACTS_000)
+    assert [c.verified for c in checks] == [False, False, False], "typo, 元 for 万元, and a figure of 004"
+    assert check_numbers("856.71万元", FACTS_000 + other_department)[0].verified, "verifies when that doc is cited"
+
+
+def test_unverified_sentence_is_removed_not_stated():
+    text = "收入总计6,926.05万元。其中项目支出9,999.99万元。"
+    safe, checks = verify_answer_text(text, FACTS_000)
+    assert "9,999.99" not in safe
+    assert "6,926.05万元" in safe
+    assert all(c.verified for c in checks)
+    assert "已略去" in safe
+
+
+def test_numbers_from_cited_text_verify():
+    citation = Citation("000.txt", "d", 2024, "第三部分", 330, 330, "比上年减少74.20万元，下降1.06%")
+    checks = check_numbers("比上年减少74.20万元，下降1.06%。", evidence_from_citations([citation]))
+    assert [(c.verified, c.how) for c in checks] == [(True, "cited_text"), (True, "cited_text")]
+
+
+def test_table_references_and_years_are_not_figures():
+    checks = check_numbers("2024年收入总计6,926.05万元（见表1 预算收支总表，第99行）。", FACTS_000)
+    assert [c.text for c in checks] == ["6,926.05万元"]
