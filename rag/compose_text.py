@@ -24,7 +24,7 @@ SECTION_KEYWORDS: dict[str, tuple[str, ...]] = {
 DEFAULT_KEYWORDS = ("收支数据变动", "变动情况")
 _REASON_RE = re.compile(r"原因|由于|因为|主要是|主要用于|用于|调整|减少|增加|报废")
 _CHANGE_RE = re.compile(
-    r"比(?:上年|20\d{2}年|去年)[^，。；]{0,12}?(增加|减少|增长|下降|持平|相同)\s*([\d,]+(?:\.\d+)?)\s*万元"
+    r"(?:比|较)(?:上年|20\d{2}年|去年)[^，。；]{0,12}?(增加|减少|增长|下降|持平|相同)\s*([\d,]+(?:\.\d+)?)\s*万元"
     r"(?:[，,]\s*(增长|下降|减少|增加)\s*([\d.]+)\s*%)?"
 )
 _DEFINE_STRIP = re.compile(r"啥叫|什么叫|什么是|何为|是什么意思|什么意思|指什么|是指什么|是什么|是啥|预算里说的|文件里的|里说的|里的|解释一下|请问|[？?。！!“”\"]")
@@ -72,22 +72,20 @@ def section_change(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         match = _CHANGE_RE.search(normalize_text(sentence))
         if match:
             citation = _cite_sentence(view, doc["doc"], section, sentence)
-            reason = _reason_in(sentence)
             text = f"据{doc['department']}{doc['year']}年预算说明：{sentence.strip()}"
             draft = Draft(text if len(text) < 400 else text[:400] + "…", citations=[citation])
             draft.figure = f"{match.group(1)}{match.group(2)}万元" + (f"，{match.group(3)}{match.group(4)}%" if match.group(4) else "")
-            del reason
             return draft
     return None
 
 
 def _reason_in(sentence: str) -> str:
-    match = re.search(r"(主要原因是|原因是|主要是由于|主要是因为|由于)([^。；]+)", sentence)
+    match = re.search(r"(主要原因是|原因是|原因：|原因为|主要是由于|主要是因为|由于)[：:]?([^。；]+)", sentence)
     return match.group(2) if match else ""
 
 
 def compose_explain(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
-    """Why a figure changed or what it is for, in the document's own words."""
+    """Why a figure changed or what it is for, in the document's own words (the reason clause first)."""
     if q.terms and not q.metrics:
         draft = _project_purpose(q, doc, view)
         if draft:
@@ -97,12 +95,21 @@ def compose_explain(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         return None
     sentences = _sentences(section["text"])
     chosen = [s for s in sentences if _REASON_RE.search(s)] or sentences[:2]
-    chosen = chosen[:3]
-    citations = [_cite_sentence(view, doc["doc"], section, s) for s in chosen]
-    body = "".join(s.strip() for s in chosen)
-    if len(body) > 600:
-        body = body[:600] + "…"
-    return Draft(f"{doc['department']}{doc['year']}年预算说明（{section['heading']}）中写道：{body}", citations=citations)
+    first = chosen[0]
+    citations = [_cite_sentence(view, doc["doc"], section, s) for s in chosen[:2]]
+    who = f"{doc['department']}{doc['year']}年"
+    change = _CHANGE_RE.search(normalize_text(first))
+    reason = _reason_in(first)
+    if reason:
+        lead = f"与上年相比{change.group(1)}{change.group(2)}万元" if change else ""
+        percent = f"（{change.group(3)}{change.group(4)}%）" if change and change.group(4) else ""
+        text = f"{who}{lead}{percent}，文件说明的原因是：{reason.strip('，,；;。 ')}。" if lead else (
+            f"{who}预算说明（{section['heading']}）写明的原因是：{reason.strip('，,；;。 ')}。")
+        return Draft(text, citations=citations)
+    body = "".join(s.strip() for s in chosen[:3])
+    if len(body) > 400:
+        body = body[:400] + "…"
+    return Draft(f"{who}预算说明（{section['heading']}）中写道：{body}", citations=citations)
 
 
 def _project_purpose(q: QueryView, doc: dict, view: IndexView) -> Draft | None:

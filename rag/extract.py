@@ -8,24 +8,30 @@ figure the text and a table give differently is visible to the checks and the an
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
 from decimal import Decimal
 
 from rag.numbers import normalize_text, parse_decimal
 from rag.parse import table_display_title
+from rag.parse_tables import header_paths, match_header, plain_label
 from rag.types import Document, Fact, Row, Table
 
 ZERO = Decimal(0)
 
-SUMMARY_ROWS = {  # 收支总表 row label → canonical name (income side first)
-    "收入总计": ("收入总计",),
-    "支出总计": ("支出总计",),
-    "本年收入合计": ("本年收入合计", "本年收入小计", "收入合计"),
-    "上年结转": ("上年结转", "上年结转结余", "上年财政拨款结转", "上年结转结余资金"),
-    "一般公共预算拨款": ("一般公共预算", "一般公共预算拨款", "一般公共预算拨款收入", "一般公共预算财政拨款"),
-}
+SUMMARY_ROWS: dict[str, list[tuple[str, int]]] = {
+    # canonical name → (row label, side) in order of preference; side 0 = the row's first label (income), 1 = a
+    # later one (expenditure). Shanxi: 本年收入合计 / 上年结转 / 收入总计; Jiangsu: 当年收入小计 / 上年结转资金 /
+    # 收入合计 (the total); Shanghai 决算: 本年收入合计 / 年初结转和结余 / 总计 | 总计.
+    "收入总计": [("收入总计", 0), ("总计", 0), ("收入合计", 0)],
+    "支出总计": [("支出总计", 1), ("总计", 1), ("支出合计", 1)],
+    "本年收入合计": [("本年收入合计", 0), ("本年收入小计", 0), ("当年收入小计", 0)],
+    "上年结转": [("上年结转", 0), ("上年结转结余", 0), ("上年财政拨款结转", 0), ("上年结转结余资金", 0),
+             ("上年结转资金", 0), ("年初结转和结余", 0), ("上年结转和结余资金", 0)],
+    "一般公共预算拨款": [("一般公共预算", 0), ("一般公共预算拨款", 0), ("一般公共预算拨款收入", 0),
+                 ("一般公共预算财政拨款", 0), ("一般公共预算财政拨款收入", 0), ("一般公共预算资金", 0)],
+}  # fmt: skip
 SANGONG_ROWS = [  # order matters: the specific before the general
-    ("公务用车购置费", ("购置费",), ("及运行",)),
+    ("公务用车购置费", ("购置费",), ("及运行", "运行")),
     ("公务用车运行维护费", ("运行维护费", "运行费"), ("购置及运行",)),
     ("公务用车购置及运行费", ("购置及运行",), ()),
     ("因公出国（境）费", ("出国", "出境"), ()),
@@ -47,9 +53,19 @@ TEXT_PATTERNS: list[tuple[str, str, str]] = [  # (name, regex with one number gr
     ("公用经费", r"公用经费([\d,]+(?:\.\d+)?)万元", "万元"),
     ("三公经费", r"“?三公”?经费(?:预算)?(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
     ("机关运行经费", r"机关运行经费(?:预算)?(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("收入总计", r"(?:预算)?收入总计([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("支出总计", r"(?:预算)?支出总计([\d,]+(?:\.\d+)?)万元", "万元"),
+    ("收入总计", r"(?:预算)?收入总计(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
+    ("收入总计", r"收入(?:、|和|及)?支出(?:预算)?总计(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
+    ("收入总计", r"收入预算(?:总计|总额|合计)?(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
+    ("收入总计", r"预算总额(?:为|共|是)?([\d,]+(?:\.\d+)?)万元", "万元"),
+    ("支出总计", r"(?:预算)?支出(?:预算)?总计(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
 ]
+TOTAL_QUALIFIERS = (
+    "财政拨款", "一般公共预算", "政府性基金", "国有资本经营", "资金", "事业", "经营", "其他", "专户", "本年",
+    "当年", "基金", "拨款", "上级补助", "附属单位", "采购", "项目", "非税", "、",
+)  # fmt: skip
+"""Words that make a stated total a part ('财政拨款收入预算总计', '政府采购预算总额', '本年收入预算合计'), not the
+document's 收入总计 / 支出总计."""
+_TOTAL_WORDS = re.compile(r"收入|支出|预算总额")
 
 
 def extract_facts(doc: Document) -> list[Fact]:
@@ -92,15 +108,18 @@ def project_target_facts(doc: Document) -> list[Fact]:
     return facts
 
 
-def _row_by_label(table: Table, labels: Iterable[str]) -> tuple[Row, Decimal | None] | None:
-    """The first row that has one of the labels (exact after dropping ordinals), with that label's first value."""
-    wanted = tuple(labels)
-    for row in table.rows:
-        for cell in row.cells:
-            name = re.sub(r"^[一二三四五六七八九十]+、|\s", "", cell)
-            if name in wanted:
-                value = next((v for _, v, lab in row.values if lab == cell), None)
-                return row, value
+def _row_by_label(table: Table, labels: list[tuple[str, int]]) -> tuple[Row, Decimal | None, str] | None:
+    """The first row with the most preferred label (exact after dropping ordinals and spaces) on the wanted side
+    (0: the row's first label, 1: a later one), with that label's first value."""
+    for wanted, side in labels:
+        for row in table.rows:
+            texts = [c for c in row.cells if c and parse_decimal(c) is None]
+            for position, cell in enumerate(texts):
+                if (position == 0) != (side == 0):
+                    continue
+                if re.sub(r"^[一二三四五六七八九十]+、|\s", "", cell) == wanted:
+                    found = next(((v, c) for c, v, lab in row.values if lab == plain_label(cell)), (None, ""))
+                    return row, found[0], found[1]
     return None
 
 
@@ -112,7 +131,10 @@ def _column_value(table: Table, row: Row, column_words: tuple[str, ...]) -> Deci
 
 
 def _total_row(table: Table) -> Row | None:
-    return next((r for r in table.rows if r.label in ("合计", "总计", "部门合计")), table.rows[0] if table.rows else None)
+    return next(
+        (r for r in table.rows if r.label in ("合计", "总计", "部门合计")),
+        table.rows[0] if table.rows else None,
+    )
 
 
 def key_figures(doc: Document, cells: list[Fact]) -> list[Fact]:
@@ -120,15 +142,22 @@ def key_figures(doc: Document, cells: list[Fact]) -> list[Fact]:
     out: list[Fact] = []
 
     def add(table: Table, row_label: str, column: str, value: Decimal, line: int, name: str) -> None:
-        out.append(_fact(doc, table_display_title(table), row_label, column, value, table.unit, line, name=name))
+        out.append(
+            _fact(doc, table_display_title(table), row_label, column, value, table.unit, line, name=name)
+        )
 
     summary = doc.table("收支总表")
-    if summary:
-        for name, labels in SUMMARY_ROWS.items():
-            found = _row_by_label(summary, labels)
-            if found:
-                row, value = found
-                add(summary, name, summary.columns[1] if len(summary.columns) > 1 else "", value or ZERO, row.line, name)
+    named: set[str] = set()
+    for name, labels in SUMMARY_ROWS.items():
+        found = _row_by_label(summary, labels) if summary else None
+        if found:
+            row, value, column = found
+            add(summary, name, column, value or ZERO, row.line, name)  # type: ignore[arg-type]
+            named.add(name)
+    income = doc.table("收入总表")
+    if "收入总计" not in named and income and (found := _row_by_label(income, [("收入总计", 0)])):
+        row, value, column = found  # no 收支总表 (or no total in it): the 收入总表 states the total
+        add(income, "收入总计", column, value or ZERO, row.line, "收入总计")
     spending = doc.table("支出总表") or doc.table("一般公共预算支出")
     if spending and (total := _total_row(spending)) and not spending.empty:
         for name in ("基本支出", "项目支出"):
@@ -152,22 +181,31 @@ def key_figures(doc: Document, cells: list[Fact]) -> list[Fact]:
 
 
 def _sangong_figures(doc: Document) -> list[Fact]:
+    """三公 figures: items as rows (Shanxi: 因公出国（境）费 | 合计 | …) or as columns of one row (Shanghai,
+    Jiangsu: 合计 | 因公出国(境)费 | 公务接待费 | 公务用车购置及运行费 | 小计 | 购置费 | 运行费). An empty
+    table states them all as 0."""
     table = doc.table("三公经费")
     if table is None:
         return []
     title = table_display_title(table)
     out: list[Fact] = []
     named: set[str] = set()
-    for row in table.rows:
-        label = normalize_text(row.label)
-        for name, words, not_words in SANGONG_ROWS:
-            if name in named or not any(w in label for w in words) or any(w in label for w in not_words):
-                continue
-            value = row.values[0][1] if row.values else ZERO
-            out.append(_fact(doc, title, row.label, row.values[0][0] if row.values else "合计", value, table.unit,
-                             row.line, name=name))  # fmt: skip
-            named.add(name)
-            break
+    by_rows = any(_sangong_name(normalize_text(row.label)) for row in table.rows)
+    if table.empty:
+        pass  # the note (本表无数据) is what states the zeros below
+    elif by_rows:
+        for row in table.rows:
+            label = normalize_text(row.label)
+            for name, words, not_words in SANGONG_ROWS:
+                if name in named or not any(w in label for w in words) or any(w in label for w in not_words):
+                    continue
+                value = row.values[0][1] if row.values else ZERO
+                out.append(_fact(doc, title, row.label, row.values[0][0] if row.values else "合计", value, table.unit,
+                                 row.line, name=name))  # fmt: skip
+                named.add(name)
+                break
+    elif table.rows:
+        out += _sangong_columns(doc, table, title, named)
     if table.empty:
         line = table.line_end
         for name in ("三公经费", "因公出国（境）费", "公务接待费", "公务用车购置及运行费", "公务用车购置费",
@@ -177,22 +215,83 @@ def _sangong_figures(doc: Document) -> list[Fact]:
     return out
 
 
+def _sangong_name(text: str) -> str | None:
+    """The 三公 item a label or header names ('公务用车购置及运行维护费' → 公务用车购置及运行费)."""
+    text = normalize_text(text).replace(" ", "")
+    for name, words, not_words in SANGONG_ROWS[:-1]:
+        if any(w in text for w in words) and not any(w in text for w in not_words):
+            return name
+    if "三公" in text:
+        return "三公经费"
+    return None
+
+
+def _sangong_columns(doc: Document, table: Table, title: str, named: set[str]) -> list[Fact]:
+    """One fact per 三公 item named by a column header, from the table's (first) data row; an empty cell is 0.
+    In a 决算 the 决算数 column is taken, in a 预算 the 预算数 (or the only) one."""
+    row = next((r for r in table.rows if r.values), table.rows[0])
+    width = max(len(row.cells), len(table.columns))
+    chosen: dict[str, tuple[int, str, int]] = {}  # name → (column index, column label, preference)
+    for i, path in enumerate(header_paths(table.header, width)):
+        match = match_header(path, lambda text: _sangong_name(text) is not None)
+        if not match:
+            continue
+        label, qualifiers = match
+        name = _sangong_name(label)
+        assert name is not None
+        wanted, other = ("决算", "预算") if doc.kind == "决算" else ("预算", "决算")
+        rank = 2 if any(wanted in q for q in qualifiers) else 0 if any(other in q for q in qualifiers) else 1
+        filled = i < len(row.cells) and bool(row.cells[i])
+        rank = rank * 2 + filled  # a stated figure wins over an empty cell of the same standing
+        if name not in chosen or rank > chosen[name][2]:
+            chosen[name] = (i, " ".join([label, *qualifiers]), rank)
+    out = []
+    for name, (i, column, _) in chosen.items():
+        cell = row.cells[i] if i < len(row.cells) else ""
+        value = parse_decimal(cell) if cell else ZERO
+        if value is None:
+            continue
+        out.append(_fact(doc, title, name, column, value, table.unit, row.line, name=name))
+        named.add(name)
+    return out
+
+
 def text_facts(doc: Document) -> list[Fact]:
-    """Every figure the explanation text states under a canonical name (origin='text'), in reading order."""
+    """Every figure the explanation text states under a canonical name (origin='text'), in reading order.
+
+    A section's lines are read as one text, so a figure wrapped onto the next line ('收入、支出预算总计' /
+    '24,169.74 万元') is found; the fact cites the line its number starts on."""
     out: list[Fact] = []
     seen: set[tuple[str, Decimal, int]] = set()
     for section in doc.sections:
         where = " / ".join(section.path) or section.heading
-        for line_no, text in _section_lines(doc, section.line_start, section.line_end):
-            folded = normalize_text(text)
-            for name, pattern, unit in TEXT_PATTERNS:
-                for match in re.finditer(pattern, folded):
-                    value = parse_decimal(next((g for g in match.groups() if g), ""))
-                    if value is None or (name, value, line_no) in seen:
-                        continue
-                    seen.add((name, value, line_no))
-                    out.append(_fact(doc, where, name, "正文", value, unit, line_no, name=name, origin="text"))
+        lines = _section_lines(doc, section.line_start, section.line_end)
+        folded = "".join(re.sub(r"\s+", "", normalize_text(text)) for _, text in lines)
+        starts, offset = [], 0
+        for _, text in lines:
+            starts.append(offset)
+            offset += len(re.sub(r"\s+", "", normalize_text(text)))
+        for name, pattern, unit in TEXT_PATTERNS:
+            for match in re.finditer(pattern, folded):
+                group = next((k for k in range(1, len(match.groups()) + 1) if match.group(k)), None)
+                if group is None or (name in ("收入总计", "支出总计") and _qualified(folded, match)):
+                    continue
+                value = parse_decimal(match.group(group))
+                line_no = lines[bisect_right(starts, match.start(group)) - 1][0]
+                if value is None or (name, value, line_no) in seen:
+                    continue
+                seen.add((name, value, line_no))
+                out.append(_fact(doc, where, name, "正文", value, unit, line_no, name=name, origin="text"))
+    out.sort(key=lambda fact: fact.line)
     return out
+
+
+def _qualified(text: str, match: re.Match[str]) -> bool:
+    """True when the total is a part's: a qualifier stands right before its 收入/支出/预算总额 word."""
+    keyword = _TOTAL_WORDS.search(match.group(0))
+    at = match.start() + (keyword.start() if keyword else 0)
+    before = text[max(0, at - 12) : at]
+    return before.endswith(TOTAL_QUALIFIERS)
 
 
 def _section_lines(doc: Document, start: int, end: int) -> list[tuple[int, str]]:

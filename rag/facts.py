@@ -65,6 +65,10 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX chunks_doc ON chunks(doc);
     """,
+    # 3: which version of the write path produced a document (re-parse after an upgrade)
+    """
+    ALTER TABLE documents ADD COLUMN pipeline TEXT;
+    """,
 ]
 
 
@@ -176,6 +180,9 @@ class FactStore:
             [(c.id, c.doc, c.department, c.year, c.kind, c.chunk_type, c.part, c.title, c.text, c.embed_text,
               c.line_start, c.line_end, c.page) for c in chunks],
         )  # fmt: skip
+
+    def set_pipeline(self, conn: sqlite3.Connection, doc: str, fingerprint: str) -> None:
+        conn.execute("UPDATE documents SET pipeline = ? WHERE doc = ?", (fingerprint, doc))
 
     def set_meta(self, key: str, value: str) -> None:
         with self.conn:

@@ -1,22 +1,32 @@
 """Lines → `Document`: department, year, kind; parts and sections; tables; performance targets; glossary.
 
-The walker reads top to bottom. A table starts at a title line (…表) that is followed by its unit / department
-line or by cell rows, and runs until the next title, label, part or top-level heading; blank lines and page
-breaks inside it do not end it. Every element keeps its line span.
+The walker reads top to bottom, skipping the table of contents. A table starts at a title line (…表) that is
+followed by its unit / department line or by cell rows, and runs until the next title, label, part or
+top-level heading, or the first line of prose after its rows; blank lines and page breaks inside it do not end
+it. Every element keeps its line span. Lines are first prepared: titles and part headings wrapped over two
+lines are joined, and lines that run a label, a title and the 部门/单位 line together are split (both keep the
+numbers of the lines they came from).
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from rag.errors import ParseError
 from rag.numbers import normalize_text
-from rag.parse_tables import LABEL_RE, STANDARD_NUMBERS, build_table, clean_title
+from rag.parse_meta import PART_RE, detect_metadata, title_key, toc_span, toc_table_numbers
+from rag.parse_tables import (
+    LABEL_RE,
+    STANDARD_NUMBERS,
+    build_table,
+    clean_title,
+    flat_row_cells,
+    is_meta_line,
+    says_empty,
+)
 from rag.parse_targets import merge_continued, parse_target_table
-from rag.types import Document, GlossaryTerm, Line, Section, SourceText, Table
+from rag.types import Document, GlossaryTerm, Line, ProjectTarget, Section, SourceText, Table
 
-PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
 HEADING_RES = [
     (1, re.compile(r"^[一二三四五六七八九十]+[、.．]\s*\S")),
     (2, re.compile(r"^[（(][一二三四五六七八九十]+[）)]\s*\S")),
@@ -26,20 +36,32 @@ _TOC_RE = re.compile(r"(\.{3,}|…{2,}|·{3,}|-{4,})\s*\d*\s*$|\t\s*\d{1,3}\s*$"
 _TITLE_RE = re.compile(r"^[^\t。；;，,：:]{2,70}(表|表\s*[（(][^）)]{0,24}[）)])$")
 _TITLE_WORDS = ("预算", "决算", "支出", "收入", "经费", "采购", "收支")
 TARGET_TITLE_RE = re.compile(r"项目支出绩效目标(申报)?表")
-_YEAR_TITLE_RE = re.compile(r"(20\d{2})\s*年度?[^\n]{0,12}?(部门|单位)?[^\n]{0,6}?(预算|决算)")
-_DEPT_LABEL_RE = re.compile(r"(?:部门名称|单位名称|预算主管部门|预算单位|主管部门|部门)\s*[：:]\s*([^\t：:]+)")
-_GLOSSARY_TERM_RE = re.compile(r"^[一二三四五六七八九十\d]+\s*[、.．]\s*(.{2,24}?)\s*(?:[：:]|(?=是指|指))(.*)$")
+_GLOSSARY_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]\s*)?(?:专业性)?名词解释$")
+_GLOSSARY_TERM_RE = re.compile(
+    r"^(?:[一二三四五六七八九十\d]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)])\s*(.{2,24}?)\s*(?:[：:]|(?=是指|指))(.*)$"
+)
+_LABEL_PART = (
+    r"(?:(?:预算|部门|单位)?公开表\s*(?:[一二三四五六七八九十]+|\d+)|(?:预算|部门|单位)?公开\s*0?\d+\s*表)"
+)
+_COMPOUND_RE = re.compile(
+    rf"^(?P<label1>{_LABEL_PART})?\s*[：:]?\s*(?P<title>[^\t：:]{{2,70}}?表(?:\s*[（(][^）)\t]{{0,24}}[）)])?)\s*"
+    rf"(?P<label2>{_LABEL_PART})?\s*(?P<meta>(?:部门名称|单位名称|编制部门|编制单位|预算单位|部门|单\s*位)\s*[：:].*)?$"
+)
+_NOTE_STARTS = ("注", "备注", "说明", "数据来源", "本表", "此表")
 
 
 def parse_document(source: SourceText) -> Document:
     """Parse one source into a Document; raise ParseError when it is not a budget disclosure."""
     lines = source.lines
-    department, year, kind, scope, title = detect_metadata(source)
-    walker = _Walker(lines)
+    toc = toc_span(lines)
+    department, year, kind, scope, title = detect_metadata(source, toc)
+    walker = _Walker(
+        prepare_lines(lines), skip=range(lines[toc[0]].no, lines[toc[1] - 1].no + 1) if toc else None
+    )
     walker.walk()
-    if not walker.tables and not walker.sections:
+    if not walker.tables and not any(s.text for s in walker.sections):
         raise ParseError(source.name, "no tables or sections found", "is this a budget document?")
-    number_tables(walker.tables)
+    number_tables(walker.tables, toc_table_numbers(lines, toc))
     return Document(
         doc=source.name,
         path=source.path,
@@ -58,56 +80,87 @@ def parse_document(source: SourceText) -> Document:
     )
 
 
-def detect_metadata(source: SourceText) -> tuple[str, int, str, str, str]:
-    """(department, year, kind 预算/决算, scope 部门/单位, title) from the cover and the table headers."""
-    texts = [line.text.strip() for line in source.lines]
-    head = [t for t in texts[:80] if t][:25]
-    title_index, match = next(
-        ((i, m) for i, t in enumerate(head) if (m := _YEAR_TITLE_RE.search(normalize_text(t).replace(" ", "")))), (None, None)
-    )
-    if match is None or title_index is None:
-        raise ParseError(source.name, "no budget title with a year (such as 2024年度部门预算) near the top",
-                         "is this a budget document?")  # fmt: skip
-    year = int(match.group(1))
-    title_line = head[title_index].replace(" ", "")
-    cover = "".join(head[max(0, title_index - 3) : title_index + 2])
-    kind = "决算" if "决算" in cover else "预算"
-    scope = "单位" if "单位预算" in cover or "单位决算" in cover or "区级单位" in cover else "部门"
-    department = _department_from_labels(texts) or _department_from_cover(head, title_index, title_line)
-    if not department:
-        raise ParseError(source.name, "cannot find the department name (部门名称) on the cover or in the tables")
-    return department, year, kind, scope, title_line
-
-
-def _department_from_labels(texts: list[str]) -> str:
-    names: Counter[str] = Counter()
-    for text in texts:
-        if len(text) > 120:
-            continue
-        for match in _DEPT_LABEL_RE.finditer(text):
-            name = re.split(r"\s{2,}|单\s*位\s*[：:]|\s+单位", match.group(1).strip())[0].strip()
-            if 3 <= len(name) <= 60 and not re.search(r"\d|万元|名称|情况|预算", name):
-                names[name] += 1
-    return names.most_common(1)[0][0] if names else ""
-
-
-def _department_from_cover(head: list[str], title_index: int, title_line: str) -> str:
-    before_year = re.split(r"20\d{2}\s*年", title_line)[0]
-    before_year = re.sub(r"^(上海市普陀区|)$", "", before_year)
-    if len(before_year) >= 4 and not before_year.endswith("区"):
-        return before_year
-    after = re.search(r"20\d{2}年度?(.+?)(部门|单位)?(预算|决算)", title_line)
-    if after and len(after.group(1)) >= 4:
-        return after.group(1)
-    cover = [t for t in head[max(0, title_index - 3) : title_index] if t and "目录" not in t.replace(" ", "")]
-    return "".join(cover).replace(" ", "")
-
-
-def number_tables(tables: list[Table]) -> None:
-    """Give unlabeled standard tables their layout number (Shanxi's 13-table order) when others are labeled."""
+def number_tables(tables: list[Table], toc_numbers: dict[str, int] | None = None) -> None:
+    """Number the tables that print no label or number: from the TOC's numbered entries, else by Shanxi's
+    13-table order when the labeled tables of the document follow that order (two or more, one past 表4)."""
+    toc_numbers = toc_numbers or {}
     for table in tables:
-        if table.number is None and table.key in STANDARD_NUMBERS:
+        if table.number is None and toc_numbers:
+            key = title_key(table.title)
+            table.number = toc_numbers.get(key)
+            if table.number is None:
+                close = {n for k, n in toc_numbers.items() if k and key and (k in key or key in k)}
+                table.number = close.pop() if len(close) == 1 else None
+    numbered = [t for t in tables if t.number is not None and t.key in STANDARD_NUMBERS]
+    follows_standard = (
+        len(numbered) >= 2
+        and any(t.number and t.number >= 5 for t in numbered)
+        and all(STANDARD_NUMBERS[t.key] == t.number for t in numbered)
+    )
+    for table in tables:
+        if table.number is None and follows_standard and table.key in STANDARD_NUMBERS:
             table.number = STANDARD_NUMBERS[table.key]
+
+
+def prepare_lines(lines: list[Line]) -> list[Line]:
+    """Join titles and part headings wrapped over two lines; split label + title + 部门/单位 lines."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        joined = _join_wrapped(line, following)
+        if joined is not None:
+            out.extend(_split_compound(joined))
+            out.append(Line(following.no, "", following.page))  # type: ignore[union-attr]
+            i += 2
+            continue
+        out.extend(_split_compound(line))
+        i += 1
+    return out
+
+
+def _join_wrapped(line: Line, following: Line | None) -> Line | None:
+    text, rest = line.text.strip(), following.text.strip() if following else ""
+    if not text or not rest or "\t" in line.text.rstrip("\t") or "\t" in following.text.rstrip("\t"):  # type: ignore[union-attr]
+        return None
+    if len(rest) > 10 or heading_level(rest) is not None:
+        return None
+    if (
+        PART_RE.match(text)
+        and len(rest) <= 6
+        and not re.search(r"[。，；：:、表]", rest)
+        and not PART_RE.match(rest)
+    ):
+        return Line(line.no, text + rest, line.page)  # '第三部分…决算情况' / '说明'
+    if (
+        rest.endswith(("表", "表）"))
+        and not text.endswith(("表", "表）", "。"))
+        and (any(word in text for word in _TITLE_WORDS) or LABEL_RE.match(text))
+        and "、" not in rest
+    ):
+        candidate = Line(line.no, text + rest, line.page)
+        if looks_like_title(_split_compound(candidate)[-1].text) or any(
+            looks_like_title(part.text) for part in _split_compound(candidate)
+        ):
+            return candidate
+    return None
+
+
+def _split_compound(line: Line) -> list[Line]:
+    """'公开01表：收支预算总表' → label, title; '收支预算总表公开表一部门： X 单位：万元' → label, title, meta."""
+    text = line.text.strip()
+    if "\t" in line.text.rstrip("\t") or not text:
+        return [line]
+    match = _COMPOUND_RE.match(text)
+    if (
+        not match
+        or not (match["label1"] or match["label2"] or match["meta"])
+        or not looks_like_title(match["title"])
+    ):
+        return [line]
+    parts = [match["label1"] or match["label2"] or "", match["title"], match["meta"] or ""]
+    return [Line(line.no, part.strip(), line.page) for part in parts if part]
 
 
 def is_toc_line(text: str) -> bool:
@@ -117,8 +170,10 @@ def is_toc_line(text: str) -> bool:
 def heading_level(text: str) -> int | None:
     """0 for 第N部分, 1–3 for 一、 （一） 1、; None for body text."""
     stripped = text.strip()
-    if PART_RE.match(stripped) and len(stripped) <= 40:
+    if PART_RE.match(stripped) and len(stripped) <= 60:
         return 0
+    if _GLOSSARY_HEADING_RE.match(stripped.replace(" ", "")):
+        return 1
     for level, pattern in HEADING_RES:
         if pattern.match(stripped) and len(stripped) <= 36 and not stripped.endswith(("。", "；")):
             return level
@@ -131,24 +186,30 @@ def is_target_title(text: str) -> bool:
 
 
 def looks_like_title(text: str) -> bool:
-    stripped = normalize_text(text).strip()
+    stripped = normalize_text(text).strip().strip("\t").strip()
     return (
-        "\t" not in text.strip("\t ").strip()
+        "\t" not in stripped
         and bool(_TITLE_RE.match(stripped))
         and any(word in stripped for word in _TITLE_WORDS)
+        and not PART_RE.match(stripped)
         and not is_target_title(text)
         and not is_toc_line(text)
     )
 
 
+def _is_table_note(text: str) -> bool:
+    return text.startswith(_NOTE_STARTS) or says_empty(text) or is_meta_line(text)
+
+
 class _Walker:
     """One pass over the lines, collecting sections, tables, targets and glossary terms."""
 
-    def __init__(self, lines: list[Line]) -> None:
+    def __init__(self, lines: list[Line], skip: range | None = None) -> None:
         self.lines = lines
+        self.skip = skip or range(0)
         self.sections: list[Section] = []
         self.tables: list[Table] = []
-        self.targets = []
+        self.targets: list[ProjectTarget] = []
         self.glossary: list[GlossaryTerm] = []
         self.part = ""
         self.path: list[tuple[int, str]] = []
@@ -165,19 +226,24 @@ class _Walker:
     def _step(self, i: int) -> int:
         line = self.lines[i]
         text = line.text.strip()
-        if not text or (is_toc_line(line.text) and "\t" not in text.rstrip("\t0123456789 ")):
+        if (
+            not text
+            or line.no in self.skip
+            or (is_toc_line(line.text) and "\t" not in text.rstrip("\t0123456789 "))
+        ):
             return i + 1
-        if "\t" not in line.text and LABEL_RE.match(normalize_text(text)):
+        cells_text = line.text.rstrip("\t")
+        if "\t" not in cells_text and LABEL_RE.match(normalize_text(text)):
             self.pending_label = text
             return i + 1
         if is_target_title(line.text):
             return self._take_target(i)
-        if self.in_glossary and "\t" not in line.text and self._take_glossary_term(i):
+        if self.in_glossary and "\t" not in cells_text and self._take_glossary_term(i):
             return i + 1
         if looks_like_title(line.text) and self._table_follows(i):
             return self._take_table(i)
-        level = heading_level(text) if "\t" not in line.text else None
-        if level is not None and not (level == 3 and self.in_glossary and len(text) > 12):
+        level = heading_level(text) if "\t" not in cells_text else None
+        if level is not None and not (level >= 2 and self.in_glossary and len(text) > 12):
             self._open_section(line, level)
             return i + 1
         if self.in_glossary and self.glossary and self.glossary[-1].line_end == self._prev_nonblank(i):
@@ -199,11 +265,15 @@ class _Walker:
         return self.lines[j].no if j >= 0 else 0
 
     def _ends_block(self, line: Line) -> bool:
-        if "\t" in line.text:
+        """A label, a title, a part or top-level heading; a line with cells never ('二、财政专户管理资\t\t' is a
+        row, though only its first cell is filled), unless its one cell is a label or a title."""
+        if "\t" in line.text.rstrip("\t"):
             return False
         text = line.text.strip()
         if LABEL_RE.match(normalize_text(text)) or looks_like_title(line.text):
             return True
+        if "\t" in line.text:
+            return False
         return heading_level(text) in {0, 1} or is_target_title(line.text)
 
     def _table_follows(self, i: int) -> bool:
@@ -214,22 +284,39 @@ class _Walker:
             if not text:
                 continue
             seen += 1
-            if "单位" in text or "部门名称" in text or "单位名称" in text or line.text.count("\t") >= 1:
+            if is_meta_line(text) or len([c for c in line.text.split("\t") if c.strip()]) >= 2:
                 return True
-            if looks_like_title(line.text) or seen > 6:
+            if looks_like_title(line.text) or LABEL_RE.match(normalize_text(text)) or seen > 6:
+                return False
+            if heading_level(text) is not None:
                 return False
         return False
 
     def _block_end(self, start: int) -> int:
-        j = start
-        while j < len(self.lines) and not self._ends_block(self.lines[j]):
+        """Where a table's lines end: the next title, label or heading, or prose after its rows."""
+        j, seen_rows, in_note = start, False, False
+        while j < len(self.lines):
+            line = self.lines[j]
+            text = line.text.strip()
+            if self._ends_block(line):
+                break
+            if "\t" in line.text:
+                seen_rows, in_note = True, False
+            elif not text:
+                in_note = False
+            elif _is_table_note(text):
+                in_note = True
+            elif seen_rows and flat_row_cells(text):
+                pass
+            elif seen_rows and not in_note:
+                break
             j += 1
         return j
 
     def _take_table(self, i: int) -> int:
         self._close_section()
         end = self._block_end(i + 1)
-        title = self.lines[i].text.strip()
+        title = self.lines[i].text.strip().strip("\t").strip()
         table = build_table(title, self.pending_label, self.lines[i + 1 : end])
         table.line_start = self.lines[i].no
         table.page = self.lines[i].page
@@ -248,7 +335,9 @@ class _Walker:
         j = i + 1
         while j < len(self.lines):
             text = self.lines[j].text.strip()
-            if is_target_title(self.lines[j].text) or ("\t" not in self.lines[j].text and heading_level(text) in {0, 1}):
+            if is_target_title(self.lines[j].text) or (
+                "\t" not in self.lines[j].text and heading_level(text) in {0, 1}
+            ):
                 break
             j += 1
         target = parse_target_table(self.lines[i:j])
@@ -258,7 +347,7 @@ class _Walker:
         return j
 
     def _take_glossary_term(self, i: int) -> bool:
-        text = normalize_text(self.lines[i].text.strip())
+        text = self.lines[i].text.strip()  # keep the document's own characters (（境）, not (境))
         match = _GLOSSARY_TERM_RE.match(text)
         if not match:
             return False

