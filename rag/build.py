@@ -28,6 +28,7 @@ from rag.errors import InputError
 from rag.extract import extract_facts
 from rag.facts import FactStore
 from rag.parse import parse_document
+from rag.parse_meta import same_part, toc_parts, toc_span
 from rag.readers import SUPPORTED_SUFFIXES, read_source
 from rag.settings import Settings
 from rag.types import Document, IngestReport, Line, SourceText
@@ -116,7 +117,23 @@ class Indexer:
             document = parse_document(source)
         except InputError as error:
             return IngestReport(str(path), "error", message=str(error))
+        twin = self._same_text(document)
+        if twin:  # the same text in another encoding (a GBK copy of a UTF-8 file): the bytes differ, not the document
+            return IngestReport(str(path), "skipped", doc=twin,
+                                message=f"{path}: same content as {twin} (same text, other encoding), already indexed")  # fmt: skip
         return self.store_document(document)
+
+    def _same_text(self, document: Document) -> str:
+        """A stored document (another name) whose every line reads the same as this one's."""
+        for row in self.store.documents():
+            same_kind = (row["department"], row["year"], row["kind"], row["scope"]) == (
+                document.department, document.year, document.kind, document.scope)  # fmt: skip
+            if row["doc"] == document.doc or not same_kind or row["n_lines"] != len(document.lines):
+                continue
+            stored = [r["text"] for r in self.store.lines(row["doc"], 1, len(document.lines))]
+            if stored == [line.text for line in document.lines]:
+                return row["doc"]
+        return ""
 
     def store_document(self, document: Document, also_remove: Iterable[str] = ()) -> IngestReport:
         """Extract, check, chunk and write one parsed document atomically."""
@@ -126,10 +143,16 @@ class Indexer:
             report = self._store_merged(merged_document, parts)
             report.message = f"merged with {partner} into {merged_document.doc}; {report.message}"
             return report
+        replaced = self._versions_replaced(document)
+        for old in replaced:
+            lacking = sorted(self._parts_of_stored(old) - parts_present(document))
+            if lacking:  # a truncated or partial copy must not push out the complete version
+                return IngestReport(document.path, "skipped", doc=old,
+                                    message=f"{document.path}: not replacing {old} with {document.doc}: it lacks "
+                                            f"{', '.join(lacking)}, which {old} has (a truncated copy?)")  # fmt: skip
         facts = extract_facts(document)
         findings = check_document(document, facts)
         chunks = chunk_document(document)
-        replaced = self._versions_replaced(document)
         replaced += [d for d in also_remove if d != document.doc and d not in replaced and self.store.document(d)]
         previous = self.store.document(document.doc)
         with self.store.transaction() as conn:
@@ -142,7 +165,7 @@ class Indexer:
         status = "replaced" if previous or replaced else "added"
         message = status
         if replaced:
-            message = f"replaces {', '.join(replaced)} (same department, year and kind)"
+            message = f"{document.doc} replaces {', '.join(replaced)} (same department, year, kind and scope)"
         warnings = _completeness_warnings(document)
         if warnings:
             message += "; " + warnings
@@ -266,6 +289,13 @@ class Indexer:
                 return None
         return None
 
+    def _parts_of_stored(self, doc: str) -> set[str]:
+        tables = self.store.rows("tables_", doc)
+        sections = self.store.rows("sections", doc)
+        return _parts(len(tables), any(t["key"] == "收支总表" for t in tables),
+                      any(_is_explanation(s["part"] or "", s["heading"] or "") for s in sections),
+                      bool(self.store.rows("glossary", doc)))  # fmt: skip
+
     def _versions_replaced(self, document: Document) -> list[str]:
         return [
             row["doc"] for row in self.store.documents()
@@ -274,14 +304,37 @@ class Indexer:
         ]  # fmt: skip
 
 
+def parts_present(document: Document) -> set[str]:
+    """Which parts of a full disclosure a document has: 'tables', '收支总表', '情况说明', '名词解释'."""
+    return _parts(len(document.tables), any(t.key == "收支总表" for t in document.tables),
+                  any(_is_explanation(s.part, s.heading) for s in document.sections), bool(document.glossary))  # fmt: skip
+
+
+def _parts(n_tables: int, summary: bool, explanation: bool, glossary: bool) -> set[str]:
+    named = {"tables": n_tables > 0, "收支总表": summary, "情况说明": explanation, "名词解释": glossary}
+    return {name for name, present in named.items() if present}
+
+
+def _is_explanation(part: str, heading: str) -> bool:
+    return "说明" in part or "说明" in heading
+
+
 def _completeness_warnings(document: Document) -> str:
-    """A truncated document still ingests; say what is missing."""
-    missing = [] if document.tables else ["tables"]
-    if document.kind == "预算" and document.tables and not any(t.key == "收支总表" for t in document.tables):
+    """A truncated or partial document still ingests (its figures are real); the message says what is missing:
+    the parts it lacks, and the parts its table of contents lists that the text never reaches."""
+    present = parts_present(document)
+    missing = [] if "tables" in present else ["tables"]
+    if document.kind == "预算" and document.tables and "收支总表" not in present:
         missing.append("收支总表")
-    if not any("说明" in s.part or "说明" in s.heading for s in document.sections):
-        missing.append("情况说明")
-    return f"incomplete, no {', '.join(missing)} found" if missing else ""
+    missing += [part for part in ("情况说明", "名词解释") if part not in present]
+    listed = toc_parts(document.lines, toc_span(document.lines))
+    found = [s.heading for s in document.sections if s.level == 0]
+    reached = [n for n, part in enumerate(listed) if any(same_part(part, heading) for heading in found)]
+    unreached = listed[reached[-1] + 1 :] if reached else []  # a cut text loses its last parts
+    notes = [f"no {', '.join(missing)} found"] if missing else []
+    if unreached:
+        notes.append(f"its table of contents lists {', '.join(unreached)}, which the text does not reach (truncated?)")
+    return f"{document.doc} is incomplete: {'; '.join(notes)}" if notes else ""
 
 
 # --- narrative + tables published as two files ------------------------------------------------------------------

@@ -58,6 +58,7 @@ TEXT_PATTERNS: list[tuple[str, str, str]] = [  # (name, regex with one number gr
     ("收入总计", r"收入预算(?:总计|总额|合计)?(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
     ("收入总计", r"预算总额(?:为|共|是)?([\d,]+(?:\.\d+)?)万元", "万元"),
     ("支出总计", r"(?:预算)?支出(?:预算)?总计(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
+    ("一般公共预算拨款", r"一般公共预算(?:财政)?拨款收入(?:预算)?(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
 ]
 TOTAL_QUALIFIERS = (
     "财政拨款", "一般公共预算", "政府性基金", "国有资本经营", "资金", "事业", "经营", "其他", "专户", "本年",
@@ -117,7 +118,7 @@ def _row_by_label(table: Table, labels: list[tuple[str, int]]) -> tuple[Row, Dec
             for position, cell in enumerate(texts):
                 if (position == 0) != (side == 0):
                     continue
-                if re.sub(r"^[一二三四五六七八九十]+、|\s", "", cell) == wanted:
+                if re.sub(r"^(?:[一二三四五六七八九十]+、|\d{1,2}\s*[.．、])|\s", "", cell) == wanted:
                     found = next(((v, c) for c, v, lab in row.values if lab == plain_label(cell)), (None, ""))
                     return row, found[0], found[1]
     return None
@@ -291,6 +292,8 @@ def _qualified(text: str, match: re.Match[str]) -> bool:
     keyword = _TOTAL_WORDS.search(match.group(0))
     at = match.start() + (keyword.start() if keyword else 0)
     before = text[max(0, at - 12) : at]
+    if keyword and keyword.group(0) == "预算总额" and any(word in before for word in ("采购", "项目", "绩效", "支出")):
+        return True  # '政府采购支出预算总额', '项目预算总额': a part's budget
     return before.endswith(TOTAL_QUALIFIERS)
 
 

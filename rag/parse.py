@@ -14,7 +14,7 @@ import re
 
 from rag.errors import ParseError
 from rag.numbers import normalize_text
-from rag.parse_meta import PART_RE, detect_metadata, title_key, toc_span, toc_table_numbers
+from rag.parse_meta import PART_RE, detect_metadata, title_key, toc_heading_keys, toc_span, toc_table_numbers
 from rag.parse_tables import (
     LABEL_RE,
     STANDARD_NUMBERS,
@@ -37,9 +37,11 @@ _TITLE_RE = re.compile(r"^[^\t。；;，,：:]{2,70}(表|表\s*[（(][^）)]{0,2
 _TITLE_WORDS = ("预算", "决算", "支出", "收入", "经费", "采购", "收支")
 TARGET_TITLE_RE = re.compile(r"项目支出绩效目标(申报)?表")
 _GLOSSARY_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]\s*)?(?:专业性)?名词解释$")
-_GLOSSARY_TERM_RE = re.compile(
-    r"^(?:[一二三四五六七八九十\d]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)])\s*(.{2,24}?)\s*(?:[：:]|(?=是指|指))(.*)$"
-)
+_TERM_START = r"^(?:[一二三四五六七八九十\d]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)])\s*"
+_GLOSSARY_TERM_RES = [
+    re.compile(_TERM_START + r"(.{2,24}?)\s*[：:](.*)$"),  # '（一）财政拨款收入：是…'
+    re.compile(_TERM_START + r"(.{2,24}?)\s*((?:是指|指|是对|是).*)$"),  # '九、一般公共预算是指…', '十一、…预算是对…'
+]
 _LABEL_PART = (
     r"(?:(?:预算|部门|单位)?公开表\s*(?:[一二三四五六七八九十]+|\d+)|(?:预算|部门|单位)?公开\s*0?\d+\s*表)"
 )
@@ -55,9 +57,8 @@ def parse_document(source: SourceText) -> Document:
     lines = source.lines
     toc = toc_span(lines)
     department, year, kind, scope, title = detect_metadata(source, toc)
-    walker = _Walker(
-        prepare_lines(lines), skip=range(lines[toc[0]].no, lines[toc[1] - 1].no + 1) if toc else None
-    )
+    skip = range(lines[toc[0]].no, lines[toc[1] - 1].no + 1) if toc else None
+    walker = _Walker(prepare_lines(lines), skip=skip, toc_headings=toc_heading_keys(lines, toc))
     walker.walk()
     if not walker.tables and not any(s.text for s in walker.sections):
         raise ParseError(source.name, "no tables or sections found", "is this a budget document?")
@@ -124,17 +125,18 @@ def _join_wrapped(line: Line, following: Line | None) -> Line | None:
     text, rest = line.text.strip(), following.text.strip() if following else ""
     if not text or not rest or "\t" in line.text.rstrip("\t") or "\t" in following.text.rstrip("\t"):  # type: ignore[union-attr]
         return None
-    if len(rest) > 10 or heading_level(rest) is not None:
+    if len(rest) > 12 or heading_level(rest) is not None:
         return None
     if (
         PART_RE.match(text)
-        and len(rest) <= 6
+        and len(rest) <= 12
         and not re.search(r"[。，；：:、表]", rest)
         and not PART_RE.match(rest)
     ):
         return Line(line.no, text + rest, line.page)  # '第三部分…决算情况' / '说明'
     if (
-        rest.endswith(("表", "表）"))
+        len(rest) <= 10
+        and rest.endswith(("表", "表）"))
         and not text.endswith(("表", "表）", "。"))
         and (any(word in text for word in _TITLE_WORDS) or LABEL_RE.match(text))
         and "、" not in rest
@@ -204,9 +206,10 @@ def _is_table_note(text: str) -> bool:
 class _Walker:
     """One pass over the lines, collecting sections, tables, targets and glossary terms."""
 
-    def __init__(self, lines: list[Line], skip: range | None = None) -> None:
+    def __init__(self, lines: list[Line], skip: range | None = None, toc_headings: list[str] | None = None) -> None:
         self.lines = lines
         self.skip = skip or range(0)
+        self.toc_headings = toc_headings or []
         self.sections: list[Section] = []
         self.tables: list[Table] = []
         self.targets: list[ProjectTarget] = []
@@ -243,16 +246,29 @@ class _Walker:
         if looks_like_title(line.text) and self._table_follows(i):
             return self._take_table(i)
         level = heading_level(text) if "\t" not in cells_text else None
+        if level is None and "\t" not in cells_text and self._is_toc_heading(text):
+            level = 1  # '上海市普陀区商务委员会主要职能': a heading the TOC lists, printed without its number
         if level is not None and not (level >= 2 and self.in_glossary and len(text) > 12):
             self._open_section(line, level)
             return i + 1
-        if self.in_glossary and self.glossary and self.glossary[-1].line_end == self._prev_nonblank(i):
+        if (
+            self.in_glossary
+            and self.glossary
+            and self.glossary[-1].line_end == self._prev_nonblank(i)
+            and not self.glossary[-1].definition.endswith("。")
+        ):
             term = self.glossary[-1]
             term.definition = (term.definition + text).strip()
             term.line_end = line.no
             return i + 1
         self.body.append(line)
         return i + 1
+
+    def _is_toc_heading(self, text: str) -> bool:
+        folded = normalize_text(text).replace(" ", "")
+        return len(folded) <= 40 and not re.search(r"[。，,；;：:]", folded) and any(
+            folded.endswith(key) for key in self.toc_headings
+        )
 
     @property
     def in_glossary(self) -> bool:
@@ -286,7 +302,7 @@ class _Walker:
             seen += 1
             if is_meta_line(text) or len([c for c in line.text.split("\t") if c.strip()]) >= 2:
                 return True
-            if looks_like_title(line.text) or LABEL_RE.match(normalize_text(text)) or seen > 6:
+            if looks_like_title(line.text) or LABEL_RE.match(normalize_text(text)) or is_target_title(text) or seen > 6:
                 return False
             if heading_level(text) is not None:
                 return False
@@ -319,6 +335,7 @@ class _Walker:
         title = self.lines[i].text.strip().strip("\t").strip()
         table = build_table(title, self.pending_label, self.lines[i + 1 : end])
         table.line_start = self.lines[i].no
+        table.line_end = max(table.line_end, table.line_start)  # a title with nothing under it spans itself
         table.page = self.lines[i].page
         self.pending_label = ""
         previous = self.tables[-1] if self.tables else None
@@ -348,7 +365,7 @@ class _Walker:
 
     def _take_glossary_term(self, i: int) -> bool:
         text = self.lines[i].text.strip()  # keep the document's own characters (（境）, not (境))
-        match = _GLOSSARY_TERM_RE.match(text)
+        match = next((m for pattern in _GLOSSARY_TERM_RES if (m := pattern.match(text))), None)
         if not match:
             return False
         self._close_section()

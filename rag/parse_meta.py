@@ -94,6 +94,38 @@ def toc_table_numbers(lines: list[Line], span: tuple[int, int] | None) -> dict[s
     return numbers
 
 
+_ORDINAL_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}\s*[、.．])")
+
+
+def toc_heading_keys(lines: list[Line], span: tuple[int, int] | None) -> list[str]:
+    """The section headings the TOC lists, reduced so the body's wording still matches ('一、部门主要职能' →
+    '主要职能', which '上海市普陀区商务委员会主要职能' ends with); table titles are left out."""
+    if span is None:
+        return []
+    keys = []
+    for i in range(*span):
+        text = _ORDINAL_RE.sub("", _entry_key(lines[i].text))
+        text = re.sub(r"^(?:20\d{2}年度?)?(?:本?部门|本?单位)?", "", text)
+        if len(text) >= 4 and not text.endswith(("表", "表）", "表)")) and not PART_RE.match(text) and text != "目录":
+            keys.append(text)
+    return keys
+
+
+def toc_parts(lines: list[Line], span: tuple[int, int] | None) -> list[str]:
+    """The part headings the TOC lists ('第四部分 名词解释'), without their page numbers."""
+    if span is None:
+        return []
+    parts = [_TOC_TAIL_RE.sub("", lines[i].text.rstrip()).strip() for i in range(*span)]
+    return [re.sub(r"<[^>]+>", "", part) for part in parts if PART_RE.match(_folded(part))]
+
+
+def same_part(a: str, b: str) -> bool:
+    """Two part headings with the same number ('第四部分 名词解释' in the TOC, '第四部分名词解释' in the text);
+    the wording after the number may differ between the two."""
+    first, second = PART_RE.match(_folded(a)), PART_RE.match(_folded(b))
+    return bool(first and second and first.group(0) == second.group(0))
+
+
 def detect_metadata(source: SourceText, toc: tuple[int, int] | None) -> tuple[str, int, str, str, str]:
     """(department, year, kind 预算/决算, scope 部门/单位, title) from the cover, the labels and the titles."""
     texts = [line.text.strip() for line in source.lines]

@@ -83,18 +83,39 @@ def route_departments(question: str, departments: Sequence[str]) -> list[str]:
     when its runs weigh at least two unique characters (2·ln N) or half of its own weight; a name whose matched
     characters are a subset of a better name's is dropped (省政务服务中心 → 山西省政务服务中心, not 大同市政务服务中心).
     """
-    names = sorted(set(departments))
-    if len(names) < 2:
+    matches = department_runs(question, departments)
+    if not matches:
         return []
-    df = Counter(ch for name in names for ch in set(name))
-    idf = {ch: math.log(len(names) / count) for ch, count in df.items()}
-    matches = {name: _runs(question, name, idf) for name in names}
-    floor = 2 * math.log(len(names))
+    idf = _name_idf(departments)
+    floor = 2 * math.log(len(set(departments)))
     named = {name: (score, spans) for name, (score, spans) in matches.items()
              if score >= floor or score >= 0.5 * sum(idf[ch] for ch in set(name))}  # fmt: skip
     return [name for name, (score, spans) in named.items()
             if not any(other != name and spans <= other_spans and (other_score, other) > (score, name)
                        for other, (other_score, other_spans) in named.items())]  # fmt: skip
+
+
+def department_runs(question: str, departments: Sequence[str]) -> dict[str, tuple[float, frozenset[int]]]:
+    """For each department name: (idf weight, question positions) of the runs that match it."""
+    names = sorted(set(departments))
+    if len(names) < 2:
+        return {}
+    idf = _name_idf(names)
+    return {name: _runs(question, name, idf) for name in names}
+
+
+def without_department(question: str, departments: Sequence[str], named: Sequence[str]) -> str:
+    """The question with its mentions of `named` departments removed (they are filters, not content)."""
+    runs = department_runs(question, departments)
+    drop = set().union(*(runs[name][1] for name in named if name in runs)) if named else set()
+    rest = "".join(ch for i, ch in enumerate(question) if i not in drop).strip(" ，,的")
+    return rest if len(rest) >= 2 else question
+
+
+def _name_idf(names: Sequence[str]) -> dict[str, float]:
+    names = sorted(set(names))
+    df = Counter(ch for name in names for ch in set(name))
+    return {ch: math.log(len(names) / count) for ch, count in df.items()}
 
 
 def _runs(question: str, name: str, idf: dict[str, float], max_gap: int = 4) -> tuple[float, frozenset[int]]:
@@ -187,7 +208,8 @@ def _make_halves(retriever: Retriever, corpus: Corpus, filters: Filters, n: int)
             self.label, self.search = label, search
 
         def _retrieve(self, query_bundle) -> list[NodeWithScore]:
-            hits = [(i, s) for i, s in self.search(query_bundle.query_str, n, filters) if i in corpus.position]
+            text = query_bundle.embedding_strs[0] if self.label == "vector" else query_bundle.query_str
+            hits = [(i, s) for i, s in self.search(text, n, filters) if i in corpus.position]
             record = _record.get()
             if record is not None:
                 record[self.label] = hits
@@ -226,6 +248,7 @@ class Retriever:
         from llama_index.core.llms import MockLLM
         from llama_index.core.retrievers import QueryFusionRetriever
         from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
+        from llama_index.core.schema import QueryBundle
 
         corpus = self.corpus
         if not corpus.chunks or not question.strip() or k <= 0:
@@ -234,10 +257,14 @@ class Retriever:
         halves = _make_halves(self, corpus, filters, max(CANDIDATES, 4 * k))
         fusion = QueryFusionRetriever(halves, llm=MockLLM(), mode=FUSION_MODES.RECIPROCAL_RANK,
                                       similarity_top_k=k, num_queries=1, use_async=False)  # fmt: skip
+        named = filters.get("department")
+        named = [named] if isinstance(named, str) else list(named or [])
+        content = without_department(question, [d for d, _ in corpus.documents.values()], named)
+        query = QueryBundle(query_str=expand(content), custom_embedding_strs=[expand(content)])
         record: dict[str, list[tuple[str, float]]] = {}
         token = _record.set(record)
         try:
-            fused = fusion.retrieve(expand(question))
+            fused = fusion.retrieve(query)
         finally:
             _record.reset(token)
         ranks = {label: {i: (r, s) for r, (i, s) in enumerate(hits, start=1)} for label, hits in record.items()}

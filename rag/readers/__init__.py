@@ -15,6 +15,8 @@ class Reader(Protocol):
     def read(self, path: Path, raw: bytes) -> SourceText: ...
 
 
+_MB = 1024 * 1024
+"""Sizes are told in MiB, as BUDGETQA_MAX_FILE_MB counts them."""
 SUPPORTED_SUFFIXES = {".txt", ".md", ".text", ".html", ".htm", ".pdf"}
 
 
@@ -34,7 +36,8 @@ def reader_for(path: Path, raw: bytes) -> Reader:
 
 
 def read_source(path: Path, max_bytes: int | None = None) -> SourceText:
-    """Read any supported file; raise InputError naming the file for what cannot be read."""
+    """Read any supported file; raise InputError naming the file for what cannot be read. The size is checked
+    on the file system before a byte is read, so a huge file costs nothing."""
     if not path.exists():
         raise InputError(str(path), "no such file")
     if path.is_dir():
@@ -45,7 +48,7 @@ def read_source(path: Path, max_bytes: int | None = None) -> SourceText:
     if max_bytes is not None and size > max_bytes:
         raise InputError(
             str(path),
-            f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit",
+            f"the file is {size / _MB:.1f} MB, over the {max_bytes / _MB:g} MB limit (not read)",
             "raise BUDGETQA_MAX_FILE_MB to allow it",
         )
     raw = path.read_bytes()

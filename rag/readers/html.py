@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -38,12 +39,19 @@ class _TextCollector(HTMLParser):
             self.parts.append(" ".join(data.split()) if "\n" in data else data)
 
 
+_SERVER_TAG_RE = re.compile(r"<%.*?%>", re.DOTALL)
+"""JSP/ASP directives left in a saved page ('<%@ page … %>'): template code, not content."""
+_BREADCRUMB_RE = re.compile(r"^\s*(?:当前位置|您的位置|你的位置|所在位置)\s*[：:]")
+"""Site navigation ('当前位置：首页 > …'), which repeats the page title after the site's name."""
+
+
 def html_to_text(html: str) -> str:
-    """Visible text of a page, one block per line, table cells tab-separated."""
+    """Visible text of a page, one block per line, table cells tab-separated; template code and the
+    breadcrumb trail are dropped."""
     collector = _TextCollector()
-    collector.feed(html)
+    collector.feed(_SERVER_TAG_RE.sub("", html))
     lines = [line.strip(" ").lstrip("\t") if line.startswith("\t") else line.strip() for line in "".join(collector.parts).split("\n")]
-    return "\n".join(line for line in lines if line)
+    return "\n".join(line for line in lines if line and not _BREADCRUMB_RE.match(line))
 
 
 class HtmlReader:

@@ -70,15 +70,17 @@ def _visible(chars: list[dict]) -> list[dict]:
     return [c for c in chars if c.get("text", "").strip() and c["bottom"] > c["top"]]
 
 
-def _join_chars(chars: list[dict]) -> str:
-    """Characters of one line, left to right; a gap wider than a third of the type size becomes a space."""
+def _join_chars(chars: list[dict], blanks: list[float] = ()) -> str:
+    """Characters of one line, left to right; a space where the PDF has one (`blanks`: the x-centres of its
+    space characters) or where the gap is wider than a third of the type size."""
     chars = sorted(chars, key=lambda c: c["x0"])
     parts: list[str] = []
     previous = None
     for char in chars:
         if previous is not None:
             gap = char["x0"] - previous["x1"]
-            if gap > 0.3 * max(char.get("size", 10), previous.get("size", 10), 1.0):
+            spaced = any(previous["x1"] - 0.5 <= x <= char["x0"] + 0.5 for x in blanks)
+            if spaced or gap > 0.3 * max(char.get("size", 10), previous.get("size", 10), 1.0):
                 parts.append(" ")
         parts.append(char["text"])
         previous = char
@@ -130,8 +132,11 @@ def chars_to_lines(chars: list[dict]) -> list[_TextLine]:
                 break
         else:
             lines.append((char["top"], char["bottom"], [char]))
+    spaces = [c for c in chars if c.get("text") == " " and c["bottom"] > c["top"]]
     out = []
     for top, bottom, members in lines:
+        blanks = [(c["x0"] + c["x1"]) / 2 for c in spaces
+                  if min(bottom, c["bottom"]) - max(top, c["top"]) >= 0.35 * min(bottom - top, c["bottom"] - c["top"])]  # fmt: skip
         sizes = sorted(c.get("size", bottom - top) for c in members)
         members.sort(key=lambda c: c["x0"])
         runs: list[list[dict]] = [[members[0]]]
@@ -139,9 +144,11 @@ def chars_to_lines(chars: list[dict]) -> list[_TextLine]:
             if char["x0"] - runs[-1][-1]["x1"] > 1.0 * max(char.get("size", 10), 1.0):
                 runs.append([])
             runs[-1].append(char)
-        segments = [(run[0]["x0"], max(c["x1"] for c in run), unspace(_join_chars(run))) for run in runs]
+        segments = [
+            (run[0]["x0"], max(c["x1"] for c in run), unspace(_join_chars(run, blanks))) for run in runs
+        ]
         out.append(_TextLine(top, bottom, min(c["x0"] for c in members), max(c["x1"] for c in members),
-                             sizes[len(sizes) // 2], unspace(_join_chars(members)), segments))  # fmt: skip
+                             sizes[len(sizes) // 2], unspace(_join_chars(members, blanks)), segments))  # fmt: skip
     out.sort(key=lambda line: (line.top, line.x0))
     return out
 
@@ -301,9 +308,9 @@ def _assign_columns(table: _Table) -> int:
     return len(kept)
 
 
-def _fills(cell: _Cell) -> bool:
-    """The text runs (nearly) the whole width of its cell: the mark of a line that wrapped."""
-    return cell.width - (cell.tx1 - cell.tx0) <= 3.0 * cell.size
+def _fills(cell: _Cell, slack: float = 3.0) -> bool:
+    """The text runs (nearly) the whole width of its cell, `slack` characters short at most: a line that wrapped."""
+    return cell.width - (cell.tx1 - cell.tx0) <= slack * cell.size
 
 
 def _is_data(text: str) -> bool:
@@ -324,11 +331,11 @@ def _join_wrapped_rows(table: _Table) -> None:
     """Join cells wrapped onto the next grid row back into the cell above, so that a row is whole.
 
     A fragment (text, no number or code, not the start of a new item) joins the cell right above it when that
-    cell has the same width and text that fills it. Among the data rows of one page a grid row is joined only
-    when every cell starting in it is such a fragment (its other columns are covered by taller cells from
-    above), which keeps a label-only row such as 专项收入 under a long label apart; in the header every
-    fragment joins; the first row of a continuation page joins the last row of the previous page when all its
-    text cells are fragments (a row split by the page break).
+    cell has the same width and text that fills it. Among the data rows a grid row is joined only when every
+    cell starting in it is such a fragment (its other columns are covered by taller cells from above), which
+    keeps a label-only row such as 专项收入 under a long label apart; at the top of a continuation page a
+    row with empty cells joins only when the text above fills its cell to within 3/4 of a character (a row cut
+    by the page break); in the header every fragment joins. Captions (部门：…, 单位：…) never join.
     """
     starts: dict[int, list[_Cell]] = {}
     for cell in table.cells:
@@ -341,13 +348,16 @@ def _join_wrapped_rows(table: _Table) -> None:
             continue
         page_break = table.row_page[row] != table.row_page[row - 1]
         partial = row < first_data and not page_break
-        if not partial and not page_break and len(texts) != len(own):
+        tight = page_break and len(texts) != len(own)  # a printed row cut by the page break, its cells framed
+        if not partial and not tight and len(texts) != len(own):
             continue
         pairs = []
         for cell in texts:
             target = _cell_above(starts, row, cell)
-            ok = (target is not None and bool(target.text) and not _is_data(target.text) and _fills(target)
-                  and not _ITEM_START_RE.match(cell.text)
+            ok = (target is not None and bool(target.text) and not _is_data(target.text)
+                  and _fills(target, 0.75 if tight else 3.0)
+                  and not _ITEM_START_RE.match(cell.text) and not _CAPTION_RE.search(target.text)
+                  and not _CAPTION_RE.search(cell.text)
                   and (target.row == row - 1 if page_break else target.page == cell.page))  # fmt: skip
             if ok:
                 pairs.append((target, cell))
