@@ -66,9 +66,7 @@ def ensure_index(key: str, settings: Settings) -> Answerer:
 # --- chat -----------------------------------------------------------------------------------------------------------
 def draw_answer(answer: Answer, sources: list[ad.SourceView], catalog: list[dict]) -> None:
     if answer.refused:
-        st.info(ad.md_escape(answer.text), icon="🔎")
-        loaded = "、".join(f"{ad.short_department(d['department'])}（{d['year']}）" for d in catalog)
-        st.caption(ad.md_escape(f"目前收录的文件：{loaded}"))
+        st.info(ad.md_escape(answer.text), icon=":material/search_off:")
     else:
         if answer.figure:
             st.metric(ad.md_escape(ad.figure_label(answer)), answer.figure)
@@ -102,8 +100,8 @@ def draw_trace(answer: Answer) -> None:
             st.dataframe(frame, hide_index=True)
         else:
             st.caption(empty)
-    if trace.extra:
-        st.json(trace.extra, expanded=False)
+    for label, value in trace.extra.items():
+        st.caption(ad.md_escape(f"{label}：{value}"))
 
 
 def draw_message(message: dict, catalog: list[dict]) -> None:
@@ -252,7 +250,7 @@ def page_documents(answerer: Answerer, key: str, settings: Settings) -> None:
             f"TXT、HTML 或 PDF，每个文件不超过 {settings.max_file_mb:g} MB（扫描版 PDF 无法读取）",
             type=list(ad.UPLOAD_TYPES), accept_multiple_files=True, max_upload_size=int(settings.max_file_mb),
         )  # fmt: skip
-        submitted = st.form_submit_button("导入", icon=":material/upload:")
+        submitted = st.form_submit_button("导入", icon=":material/upload:", key="upload-submit")
     if submitted and files:
         payload = [(f.name, f.getvalue()) for f in files]
         reports = ingest_with_progress(

@@ -149,6 +149,10 @@ def format_report(results: dict) -> str:
             f"re-ingest     no change: {again['seconds']:.2f} s ({again['statuses']}) = "
             f"{ingest['seconds'] / max(again['seconds'], 1e-6):.0f}× faster than the first ingest"
         )
+        if set(again["statuses"]) != {"unchanged"}:
+            lines.append(
+                "              (the code changed between the two runs: documents parsed again, vectors reused)"
+            )
     query = results.get("query", {})
     if "p50_ms" in query:
         lines.append(

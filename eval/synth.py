@@ -4,7 +4,8 @@ Each document is a seed with
 - another department: the seed's place name (吕梁, 大同, 山西转型综合改革示范区 …) becomes a city of its own, and
   every city belongs to one seed only, so department names never collide across seeds;
 - another year: every year written in the text (2024年, 2023年12月, 2024预算数) moves by the same delta;
-- amounts times a whole factor k: every money figure — table cells (万元), the 项目资金 block of each
+- amounts times a whole factor k (1–9, those that add no major self-check finding to the seed, see
+  `allowed_factors`): every money figure — table cells (万元), the 项目资金 block of each
   performance sheet (元) and every 万元/元/亿元 amount in running text — is multiplied by k and written with the
   same decimals and separators. A whole factor keeps every sum, identity and 元/万元 pair exact (k·Σa = Σk·a)
   and every percentage true; head counts, areas and indicator targets are not money and stay.
@@ -19,6 +20,7 @@ import argparse
 import json
 import random
 import re
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -165,6 +167,34 @@ def synth_text(seed: SeedInfo, spec: SeedSpec, city: str, delta: int, factor: in
     return "\n".join(out)
 
 
+def major_findings(text: str, name: str = "probe.txt") -> set[tuple[str, tuple[int, ...]]]:
+    """(kind, lines) of the major contradictions rag.checks finds in a document text."""
+    from rag.checks import check_document
+
+    with tempfile.TemporaryDirectory() as temp:
+        path = Path(temp) / name
+        path.write_text(text, encoding="utf-8")
+        document = parse_document(read_source(path))
+    return {
+        (f.kind, tuple(f.lines))
+        for f in check_document(document, extract_facts(document))
+        if f.severity == "major"
+    }
+
+
+@cache
+def allowed_factors(prefix: str, data: Path = DATA) -> tuple[int, ...]:
+    """The factors 1–9 that add no major contradiction to this seed.
+
+    Whole factors keep every exact relation exact, but a seed's own rounding difference (a total 0.01万元 off
+    the sum of its rows) grows k times and can turn major; those factors are not used for this seed.
+    """
+    seed = load_seed(prefix, data)
+    spec = next(s for s in SEEDS if s.prefix == prefix)
+    before = major_findings(seed.path.read_text(encoding="utf-8"))
+    return tuple(k for k in range(1, 10) if major_findings(synth_text(seed, spec, "朔州", 0, k)) <= before)
+
+
 def plan(n: int, rng_seed: int = 0) -> list[tuple[SeedSpec, str, int, int]]:
     """n distinct (seed, city, year delta, factor); cities are dealt to seeds round-robin."""
     capacity = len(CITIES) * len(YEAR_DELTAS)
@@ -173,7 +203,7 @@ def plan(n: int, rng_seed: int = 0) -> list[tuple[SeedSpec, str, int, int]]:
     rng = random.Random(rng_seed)
     combos = [(SEEDS[i % len(SEEDS)], city, d) for i, city in enumerate(CITIES) for d in YEAR_DELTAS]
     rng.shuffle(combos)
-    return [(spec, city, delta, rng.randint(1, 9)) for spec, city, delta in combos[:n]]
+    return [(spec, city, delta, rng.choice(allowed_factors(spec.prefix))) for spec, city, delta in combos[:n]]
 
 
 def generate(n: int, out: Path | None = None, rng_seed: int = 0, data: Path = DATA) -> list[SynthDoc]:

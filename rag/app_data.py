@@ -205,12 +205,15 @@ def figure_label(answer: Answer) -> str:
 
 def citation_title(citation: Citation, number: int) -> str:
     """Expander label of one source (escaped)."""
-    span = f"第{citation.line_start}行" if citation.line_start == citation.line_end else \
-        f"第{citation.line_start}–{citation.line_end}行"  # fmt: skip
+    span = line_span(citation.line_start, citation.line_end)
     page = f" · 第{citation.page}页" if citation.page else ""
     return md_escape(
         f"来源{number}：{short_department(citation.department)} {citation.year}年 · {citation.part} · {span}{page}"
     )
+
+
+def line_span(start: int, end: int) -> str:
+    return f"第{start}行" if start == end else f"第{start}–{end}行"
 
 
 @dataclass
@@ -224,7 +227,7 @@ class SourceView:
     caption: str
 
 
-def citation_source(view: IndexView, citation: Citation, max_rows: int = 40) -> SourceView:
+def citation_source(view: IndexView, citation: Citation, max_rows: int = 60) -> SourceView:
     """The whole table holding the cited line (or the paragraph around it), cited rows marked."""
     table = next((t for t in view.tables(citation.doc) if t["line_start"] <= citation.line_start <= t["line_end"]),
                  None)  # fmt: skip
@@ -251,7 +254,7 @@ def citation_source(view: IndexView, citation: Citation, max_rows: int = 40) -> 
     page = f" · 第{pages[0]}页" if len(pages) == 1 else (f" · 第{pages[0]}–{pages[-1]}页" if pages else "")
     info = view.doc_info(citation.doc)
     caption = md_escape(f"文件 {citation.doc}（{info['department']} {info['year']}年{info['scope']}{info['kind']}）"
-                        f" · {citation.part} · 第{citation.line_start}–{citation.line_end}行{page}")  # fmt: skip
+                        f" · {citation.part} · {line_span(citation.line_start, citation.line_end)}{page}")  # fmt: skip
     return SourceView(md_escape(title), frame, highlight, caption)
 
 
@@ -269,9 +272,12 @@ def _column_names(columns: list[str], width: int) -> list[str]:
 
 
 # --- the trace ("why this answer") ------------------------------------------------------------------------------
-QUERY_LABELS = {"departments": "部门", "unknown_department": "未收录的部门", "year": "年度", "metrics": "数字项",
+QUERY_LABELS = {"question": "原问题", "text": "整理后的问题", "years": "涉及年度", "latest_year": "最新年度",
+                "kind": "文件类型", "departments": "部门", "unknown_department": "未收录的部门", "year": "年度", "metrics": "数字项",
                 "terms": "项目/名词", "intent": "问题类型", "change": "问变化", "premise": "问题里给出的数字",
                 "injection": "含指令", "out_of_scope": "超出范围"}  # fmt: skip
+EXTRA_LABELS = {"writer": "回答的写法"}
+EXTRA_VALUES = {"builtin": "内置模板（不经大模型）", "llm": "大模型改写，数字已复核"}
 INTENTS = {"lookup": "查数字", "compare": "比较", "list": "列出", "explain": "解释原因", "define": "名词解释"}
 
 
@@ -303,12 +309,13 @@ def trace_view(answer: Answer) -> TraceView:
     retrieved = pd.DataFrame([{k: (str(v) if isinstance(v, list) else v) for k, v in r.items()}
                               for r in trace.get("retrieved", []) or []])  # fmt: skip
     facts = pd.DataFrame(trace.get("facts_used", []) or [])
-    checks = pd.DataFrame([{"数字": n.text, "数值": str(n.value), "单位": n.unit, "已核对": "✅" if n.verified else "❌",
+    checks = pd.DataFrame([{"数字": n.text, "数值": str(n.value), "单位": n.unit, "已核对": "是" if n.verified else "否",
                             "来源文件": n.source_doc, "行": n.source_line or None, "方式": n.how}
                            for n in answer.numbers])  # fmt: skip
     timings = pd.DataFrame([{"步骤": k.removesuffix("_ms"), "毫秒": round(float(v), 1)}
                             for k, v in (trace.get("timings_ms", {}) or {}).items()])  # fmt: skip
-    extra = {k: v for k, v in trace.items() if k not in {"query", "retrieved", "facts_used", "timings_ms"}}
+    extra = {EXTRA_LABELS.get(k, k): EXTRA_VALUES.get(v, v) if isinstance(v, str) else v
+             for k, v in trace.items() if k not in {"query", "retrieved", "facts_used", "timings_ms"}}  # fmt: skip
     return TraceView(
         pd.DataFrame(understood, columns=["项", "理解为"]), retrieved, facts, checks, timings, extra
     )

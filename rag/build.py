@@ -141,6 +141,7 @@ class Indexer:
         if merged is not None:  # the tables (or the narrative) of a document already stored
             merged_document, parts, partner = merged
             report = self._store_merged(merged_document, parts)
+            report.path = document.path
             report.message = f"merged with {partner} into {merged_document.doc}; {report.message}"
             return report
         replaced = self._versions_replaced(document)

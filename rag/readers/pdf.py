@@ -9,9 +9,11 @@ What the parser gets from a PDF is what it gets from a text export, only cleaner
 - the cell grid is collapsed to the columns that hold text (PDFs from spreadsheets carry hair-thin phantom
   columns and cells merged differently row by row), each cell going to the column its text stands in;
 - a cell wrapped onto the next grid row (its text fills the cell and the rest sits in a cell of the same width
-  below, in a row that has no cells of its own otherwise) is joined back, so a row is whole;
-- a table continued on the next page is one table: the columns are laid out over all its pages together and a
-  repeated title, unit line or header is dropped;
+  right below) is joined back, so a row is whole; so is a label whose amounts sit one grid row lower;
+- rows the table finder left out (a first or last row without its border) are taken back from the text;
+- a table continued on the next page is one table: the columns are laid out over all its pages together, a
+  repeated title, unit line or header is dropped, and a row cut by the page break is joined;
+- a table label printed beside its title ('公开表一') is put before the title, as in the text exports;
 - every line knows its 1-based page; line numbers run over the whole extracted text (a blank line separates
   pages, page-number lines are blanked as in the text reader).
 
@@ -373,13 +375,15 @@ def _join_wrapped_rows(table: _Table) -> None:
             table.cells.remove(fragment)
 
 
-def _is_caption(cells: list[_Cell], table_width: float) -> bool:
-    """A title, unit or department line printed inside the table's frame (no numbers)."""
+def _is_caption(cells: list[_Cell]) -> bool:
+    """A title, label, unit or department line printed inside the table's frame (a group header spanning the
+    whole width, such as 财政拨款“三公”经费, is not: it names columns)."""
     if not cells or any(_is_number(c.text) for c in cells):
         return False
-    if len(cells) == 1 and (cells[0].width >= 0.9 * table_width or cells[0].text.endswith("表")):
-        return True
-    return any(_CAPTION_RE.search(c.text) for c in cells)
+    lines = [line for cell in cells for line in (cell.lines or [cell.text])]
+    return any(
+        _CAPTION_RE.search(line) or _LABEL_RE.match(line) or _TITLE_END_RE.search(line) for line in lines
+    )
 
 
 def _is_note(cells: list[_Cell], table_width: float) -> bool:
@@ -442,7 +446,7 @@ def table_lines(table: _Table) -> list[tuple[int, str]]:
         key = tuple(texts)
         if head_of_page and key in header:
             continue  # the title, unit line or header repeated on the next page
-        if not seen_data and _is_caption(cells, table_width):
+        if not seen_data and _is_caption(cells):
             header.add(key)
             out += (
                 [(page, line) for cell in cells[:1] for line in cell.lines]
@@ -545,18 +549,12 @@ def _adopt_neighbours(tables: list[tuple[tuple, _Table]], lines: list[_TextLine]
 def page_elements(page_no: int, page) -> list[_Element]:
     """Text lines outside the tables and the tables of one page, top to bottom."""
     width, height = float(page.width), float(page.height)
+    # off the page is not printed (hidden spreadsheet columns); bold is often printed twice over
     chars, seen = [], set()
-    for (
-        char
-    ) in page.chars:  # off-page text (hidden spreadsheet columns) is not printed; bold is often overprinted
+    for char in page.chars:
         key = (char["text"], round(char["x0"]), round(char["top"]))
-        if (
-            key not in seen
-            and char["x1"] > 0
-            and char["x0"] < width
-            and char["bottom"] > 0
-            and char["top"] < height
-        ):
+        on_page = char["x1"] > 0 and char["x0"] < width and char["bottom"] > 0 and char["top"] < height
+        if on_page and key not in seen and not _CID_RE.fullmatch(char["text"]):  # a glyph with no Unicode
             seen.add(key)
             chars.append(char)
     tables = []
@@ -629,6 +627,33 @@ def _open(path: Path, raw: bytes):
     return pdf, pages
 
 
+def _plain_page(page_no: int, page) -> list[_Element]:
+    """A page the layout failed on, as pdfplumber's plain text (nothing is lost, tables are not cells)."""
+    try:
+        text = page.extract_text(y_tolerance=5) or ""
+    except Exception:
+        return []
+    return [
+        _Element(page_no, i, text=_TextLine(i, i + 1, 0, 0, 10, line))
+        for i, line in enumerate(text.split("\n"))
+    ]
+
+
+def _safe_table_lines(path: Path, table: _Table) -> list[tuple[int, str]]:
+    """`table_lines`, or the table's cells row by row should its layout fail."""
+    try:
+        return table_lines(table)
+    except Exception as error:
+        log.warning("%s: a table on page %s cannot be laid out (%s); taking its cells row by row", path,
+                    table.pages[0], error)  # fmt: skip
+        rows: dict[int, list[_Cell]] = {}
+        for cell in table.cells:
+            if cell.text:
+                rows.setdefault(cell.row, []).append(cell)
+        return [(table.row_page[r] if r < len(table.row_page) else table.pages[0],
+                 "\t".join(c.text for c in sorted(rows[r], key=lambda c: c.x0))) for r in sorted(rows)]  # fmt: skip
+
+
 def _label_first(lines: list[Line]) -> None:
     """A table's label printed beside its title ('公开表一' at the top right) comes out after the title by
     position; put it first, as the text exports and the other layouts have it (label, title, 部门/单位)."""
@@ -659,15 +684,21 @@ class PdfReader:
                     images += len(page.images)
                     elements += page_elements(page_no, page)
                 except Exception as error:  # one damaged page must not lose the others
-                    log.warning("%s: page %d cannot be read: %s", path, page_no, error)
-                    failed.append(page_no)
+                    log.warning(
+                        "%s: page %d cannot be laid out (%s); taking its plain text", path, page_no, error
+                    )
+                    plain = _plain_page(page_no, page)
+                    elements += plain
+                    if not plain:
+                        failed.append(page_no)
                 finally:
                     page.close()
         if pages and len(failed) == len(pages):
             raise InputError(str(path), "the PDF is damaged: no page can be read", "download it again")
         if visible < _MIN_TEXT_CHARS:
             what = "it is a scanned image" if images else "it has no text layer"
-            raise NeedsOCRError(str(path), f"needs OCR: {what} ({len(pages)} pages, no extractable text)",
+            count = f"{len(pages)} page{'s' if len(pages) != 1 else ''}"
+            raise NeedsOCRError(str(path), f"needs OCR: {what} ({count}, no extractable text)",
                                 "run OCR on it (e.g. ocrmypdf) and ingest the result")  # fmt: skip
         if cid > visible / 2:
             raise NeedsOCRError(str(path), "needs OCR: its fonts carry no Unicode map, the text cannot be decoded",
@@ -688,7 +719,7 @@ class PdfReader:
             if element.text is not None:
                 add(element.page, clean_line(element.text.text))
             elif element.table is not None:
-                for page, text in table_lines(element.table):
+                for page, text in _safe_table_lines(path, element.table):
                     current = page
                     add(page, _clean_row(text))
         _label_first(lines)
