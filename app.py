@@ -158,8 +158,9 @@ def page_chat(answerer: Answerer) -> None:
 
 # --- department overview ------------------------------------------------------------------------------------------
 def bar(frame, x: str, y: str, **kwargs):
-    figure = px.bar(frame, x=x, y=y, text_auto=".2f", **kwargs)
+    figure = px.bar(frame, x=x, y=y, text_auto=",.2f", **kwargs)
     figure.update_layout(margin={"l": 0, "r": 0, "t": 30, "b": 0}, height=max(220, 38 * len(frame) + 80))
+    figure.update_yaxes(title=None)
     return figure
 
 
@@ -188,15 +189,15 @@ def page_overview(answerer: Answerer) -> None:
             ad.md_escape("这份文件没有给出数字的项（表中空白或未列出）：" + "、".join(overview.missing))
         )
 
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     with left:
         st.markdown("**按用途（功能分类）的支出** · 表3")
         frame = overview.by_function
         if len(frame) == 1:
             st.write(ad.md_escape(f"全部支出 {frame['万元'][0]:,.2f} 万元都属于 {frame['科目'][0]}。"))
         elif len(frame):
-            st.plotly_chart(bar(frame, "万元", "科目", orientation="h"), key="chart-function")
-    with right:
+            st.plotly_chart(bar(frame.iloc[::-1], "万元", "科目", orientation="h"), key="chart-function")
+    with middle:
         st.markdown("**基本支出与项目支出**")
         frame = overview.basic_vs_project
         if len(frame):
@@ -204,23 +205,22 @@ def page_overview(answerer: Answerer) -> None:
             pie.update_traces(texttemplate="%{label}<br>%{value:,.2f}万元<br>%{percent}")
             pie.update_layout(margin={"l": 0, "r": 0, "t": 30, "b": 0}, height=300, showlegend=False)
             st.plotly_chart(pie, key="chart-basic")
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**金额最大的项目** · 表12")
-        frame = overview.top_projects
-        if len(frame):
-            st.plotly_chart(bar(frame.iloc[::-1], "万元", "项目", orientation="h"), key="chart-projects")
-        else:
-            st.caption("没有项目支出明细。")
     with right:
         st.markdown("**“三公”经费各项**")
         frame = overview.sangong
         if len(frame) > 1:
-            st.plotly_chart(bar(frame, "项目", "万元"), key="chart-sangong")
+            st.plotly_chart(bar(frame.iloc[::-1], "万元", "项目", orientation="h"), key="chart-sangong")
         elif len(frame) == 1:
             st.write(ad.md_escape(f"只有一项：{frame['项目'][0]} {frame['万元'][0]:,.2f} 万元。"))
         else:
             st.caption("文件中没有“三公”经费分项。")
+
+    st.markdown("**金额最大的项目** · 表12")
+    frame = overview.top_projects
+    if len(frame):
+        st.plotly_chart(bar(frame.iloc[::-1], "万元", "项目", orientation="h"), key="chart-projects")
+    else:
+        st.caption("没有项目支出明细。")
 
     st.markdown("**各部门收入总计比较（万元）**")
     comparison = ad.comparison_frame(view)

@@ -167,18 +167,15 @@ def _without_path(message: str, path: str) -> str:
 
 # --- chat -----------------------------------------------------------------------------------------------------------
 def example_questions(documents: list[dict], limit: int = 4) -> list[str]:
-    """Questions a first-time visitor can click: curated ones whose department is loaded, else built from the
-    catalog."""
-    loaded = {d["department"] for d in documents}
-    chosen = [q for q, dept in EXAMPLES if dept is None or any(dept in name for name in loaded)]
-    for doc in documents:
-        if len(chosen) > limit:
-            break
-        question = f"{short_department(doc['department'])}{doc['year']}年总预算是多少？"
-        if question not in chosen:
-            chosen.insert(0, question)
-    definitions = [q for q in chosen if "什么是" in q]
-    return [q for q in chosen if q not in definitions][: limit - len(definitions[:1])] + definitions[:1]
+    """Questions a first-time visitor can click: the curated ones whose department is loaded, one built from the
+    catalog for each other loaded department, and a definition last."""
+    loaded = [d["department"] for d in documents]
+    curated = [(q, dept) for q, dept in EXAMPLES if dept and any(dept in name for name in loaded)]
+    covered = {dept for _, dept in curated}
+    built = [f"{short_department(d['department'])}{d['year']}年总预算是多少？" for d in documents
+             if not any(dept in d["department"] for dept in covered)]  # fmt: skip
+    definitions = [q for q, dept in EXAMPLES if dept is None]
+    return ([q for q, _ in curated] + built)[: limit - 1] + definitions[:1]
 
 
 def numbers_verified(answer: Answer) -> bool | None:
@@ -482,6 +479,9 @@ def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return escaped
 
 
+SOURCE_KINDS = {"text": "文本", "html": "网页", "pdf": "PDF"}
+
+
 # --- documents --------------------------------------------------------------------------------------------------
 def documents_frame(view: IndexView) -> pd.DataFrame:
     """The loaded documents: department, year, kind, size, facts found, self-check warnings."""
@@ -491,10 +491,10 @@ def documents_frame(view: IndexView) -> pd.DataFrame:
         major = sum(f["severity"] == "major" for f in findings)
         rows.append({
             "部门": d["department"], "年度": d["year"], "类型": f"{d['scope']}{d['kind']}",
-            "格式": (d["source_kind"] or "").upper(),
+            "格式": SOURCE_KINDS.get(d["source_kind"] or "", d["source_kind"] or ""),
             "页数/行数": f"{d['n_pages']}页" if d["n_pages"] else f"{d['n_lines']}行",
             "找到的数字": len(view.facts(d["doc"])),
-            "自查提示": f"{len(findings)}（其中明显矛盾 {major}）" if findings else "0",
+            "自查提示": (f"{len(findings)} 条" + (f"，含 {major} 处明显矛盾" if major else "")) if findings else "无",
             "文件": d["doc"],
         })  # fmt: skip
     return pd.DataFrame(

@@ -267,14 +267,18 @@ class Indexer:
         return report
 
     def _merge_with_complement(self, document: Document) -> tuple[Document, list[dict], str] | None:
-        """A tables-only document and a narrative-only one of the same department, year, kind and scope (under
-        any names) are the two halves of one disclosure: merge the new one with the stored one."""
+        """A tables-only document and a narrative-only one of the same department (中共…委员会… = …委…), year,
+        kind and scope, under any file names, are the two halves of one disclosure: merge the new one with the
+        stored one."""
         mine = _half(document.tables, [s.text for s in document.sections])
         if mine is None:
             return None
+        name = _fold_department(document.department)
         for row in self.store.documents():
-            if row["doc"] == document.doc or (row["department"], row["year"], row["kind"], row["scope"]) != (
-                    document.department, document.year, document.kind, document.scope):  # fmt: skip
+            theirs_name = _fold_department(row["department"])
+            if row["doc"] == document.doc or (row["year"], row["kind"], row["scope"]) != (
+                    document.year, document.kind, document.scope) or not (
+                    name in theirs_name or theirs_name in name):  # fmt: skip
                 continue
             theirs = _half(self.store.rows("tables_", row["doc"]), [s["text"] for s in self.store.rows("sections", row["doc"])],
                            has_values=any(f["origin"] == "table" for f in self.store.facts(doc=row["doc"])))  # fmt: skip

@@ -95,7 +95,9 @@ def section_chunks(doc: Document, section: Section) -> list[Chunk]:
         end = section.line_end if i == len(groups) - 1 else groups[i + 1][0].no - 1
         sentences = "\n".join(line.text.strip() for line in group)
         text = f"{_header(doc)}\n{path}\n{sentences}"
-        chunks.append(_make(doc, "section", path, title, text, f"{path}\n{sentences}", start, end, group[0].page))
+        chunks.append(
+            _make(doc, "section", path, title, text, f"{path}\n{sentences}", start, end, group[0].page)
+        )
     return chunks
 
 

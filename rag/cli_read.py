@@ -32,18 +32,20 @@ def print_json(data: object) -> None:
 
 def read_batch(path: str) -> Iterator[dict]:
     """Question records of a JSONL file ({"id", "question", ...}); `-` reads stdin. Blank lines are skipped."""
-    handle = sys.stdin if path == "-" else Path(path).open(encoding="utf-8")
-    with handle:
-        for n, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise BatchError(f"{path}:{n}: not a JSON object ({error.msg})") from error
-            if not isinstance(record, dict) or not isinstance(record.get("question"), str):
-                raise BatchError(f'{path}:{n}: each line needs a "question" string')
-            yield record
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise BatchError(f"{path}: cannot read it ({error.strerror})") from error
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise BatchError(f"{path}:{n}: not a JSON object ({error.msg})") from error
+        if not isinstance(record, dict) or not isinstance(record.get("question"), str):
+            raise BatchError(f'{path}:{n}: each line needs a "question" string')
+        yield record
 
 
 class BatchError(BudgetQAError, ValueError):

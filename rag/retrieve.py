@@ -38,9 +38,11 @@ CANDIDATES = 30
 Filters = dict[str, Any]
 """Chunk field → value, or a list of accepted values ('department', 'year', 'doc')."""
 
-_STOPWORDS = set("的 了 是 吗 呢 啊 吧 呀 么 和 与 及 或 在 有 对 把 被 给 那 这 个 里 都 也 就 还 又 请 问 下".split()) | {
-    "多少", "什么", "哪些", "怎么", "怎样", "为什么", "为啥", "啥", "是否", "是不是", "那个", "这个", "一下", "一共",
-    "请问", "知道", "告诉", "我", "你", "我们", "他们", "对吧", "对吗", "多少钱", "一些", "情况",
+_STOPWORDS = {
+    "的", "了", "是", "吗", "呢", "啊", "吧", "呀", "么", "和", "与", "及", "或", "在", "有", "对", "把", "被", "给",
+    "那", "这", "个", "里", "都", "也", "就", "还", "又", "请", "问", "下", "多少", "什么", "哪些", "怎么", "怎样",
+    "为什么", "为啥", "啥", "是否", "是不是", "那个", "这个", "一下", "一共", "请问", "知道", "告诉", "我", "你",
+    "我们", "他们", "对吧", "对吗", "多少钱", "一些", "情况",
 }  # fmt: skip
 _PUNCT_RE = re.compile(r"^[\W_]+$")
 _AMOUNT_RE = re.compile(r"^(\d*[.%]\d*%?|\d{1,3})$")
@@ -80,18 +82,18 @@ def route_departments(question: str, departments: Sequence[str]) -> list[str]:
     A department is named by runs of two or more question characters found in its name in order with small gaps
     (综改区 in 山西转型综合改革示范区…, 吕梁审批局 in 吕梁市行政审批服务管理局, 大同政务 of 大同政务中兴). Characters
     weigh by rarity among the indexed names (idf), so 政务服务中心, shared by several, weighs little. A name counts
-    when its runs weigh at least two unique characters (2·ln N) or half of its own weight; a name whose matched
-    characters are a subset of a better name's is dropped (省政务服务中心 → 山西省政务服务中心, not 大同市政务服务中心).
+    when its runs weigh at least two unique characters (2·ln N) or spell half of it (≥ 50 % of its characters);
+    a name matched by a subset of another's characters, with less weight or fewer characters, is dropped
+    (省政务服务中心 → 山西省政务服务中心, not 大同市政务服务中心; 政务服务中心 alone keeps every such name).
     """
     matches = department_runs(question, departments)
     if not matches:
         return []
-    idf = _name_idf(departments)
-    floor = 2 * math.log(len(set(departments)))
+    floor = 2 * math.log(len(matches))
     named = {name: (score, spans) for name, (score, spans) in matches.items()
-             if score >= floor or score >= 0.5 * sum(idf[ch] for ch in set(name))}  # fmt: skip
+             if score >= floor or (score > 0 and len(spans) >= 0.5 * len(name))}  # fmt: skip
     return [name for name, (score, spans) in named.items()
-            if not any(other != name and spans <= other_spans and (other_score, other) > (score, name)
+            if not any(other != name and spans <= other_spans and (other_score > score or spans < other_spans)
                        for other, (other_score, other_spans) in named.items())]  # fmt: skip
 
 
@@ -143,12 +145,25 @@ def _runs(question: str, name: str, idf: dict[str, float], max_gap: int = 4) -> 
 
 _INTENT_TYPES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     # definitions stand in 名词解释
-    (re.compile(r"啥叫|什么叫|什么是|是什么意思|什么意思|啥意思|指什么|是指什么|含义|定义|名词解释|解释一下"), ("glossary",)),
+    (
+        re.compile(
+            r"啥叫|什么叫|什么是|是什么意思|什么意思|啥意思|指什么|是指什么|含义|定义|名词解释|解释一下"
+        ),
+        ("glossary",),
+    ),
     # reasons, changes against last year and shares (占…%) are written in the 情况说明 text, not in the tables
-    (re.compile(r"为什么|为啥|原因|咋|怎么(会|少|多|减|增|没)|比上年|比去年|比\d{2,4}年|增减|减少|增加|少了|多了|下降"
-                r"|降幅|增幅|变动|变化|占比|比例|百分之|%"), ("section",)),
+    (
+        re.compile(
+            r"为什么|为啥|原因|咋|怎么(会|少|多|减|增|没)|比上年|比去年|比\d{2,4}年|增减|减少|增加|少了|多了|下降"
+            r"|降幅|增幅|变动|变化|占比|比例|百分之|%"
+        ),
+        ("section",),
+    ),
     # figures stand in the tables and the project sheets
-    (re.compile(r"多少|几个|几辆|几名|金额|数额|哪些项目|哪几个项目|最多|最少|前三|排名"), ("table", "target")),
+    (
+        re.compile(r"多少|几个|几辆|几名|金额|数额|哪些项目|哪几个项目|最多|最少|前三|排名"),
+        ("table", "target"),
+    ),
 ]
 """Question cues → the chunk types that answer them: definitions, reasons, figures."""
 
@@ -212,7 +227,9 @@ def _accepts(wanted: Any, value: Any) -> bool:
     return value in wanted if isinstance(wanted, list | tuple | set) else value == wanted
 
 
-def _make_lists(retriever: Retriever, corpus: Corpus, filters: Filters, n: int, prefer: Sequence[str]) -> list:
+def _make_lists(
+    retriever: Retriever, corpus: Corpus, filters: Filters, n: int, prefer: Sequence[str]
+) -> list:
     """The ranked lists to fuse, as llama-index BaseRetrievers: BM25 and vectors, and when the question asks for
     a kind of passage (a definition, a reason, a figure) BM25 again restricted to those chunk types — a third
     vote, so a wrong guess of the kind cannot outvote both halves. Each records its ranking for `sources`."""
@@ -227,12 +244,16 @@ def _make_lists(retriever: Retriever, corpus: Corpus, filters: Filters, n: int, 
             self.label, self.search, self.only = label, search, only
 
         def _retrieve(self, query_bundle) -> list[NodeWithScore]:
-            text = query_bundle.embedding_strs[0] if self.label.startswith("vector") else query_bundle.query_str
+            text = (
+                query_bundle.embedding_strs[0] if self.label.startswith("vector") else query_bundle.query_str
+            )
             hits = [(i, s) for i, s in self.search(text, n, self.only) if i in corpus.position]
             record = _record.get()
             if record is not None:
                 record[self.label] = hits
-            return [NodeWithScore(node=chunk_to_node(corpus.chunks[corpus.position[i]]), score=s) for i, s in hits]
+            return [
+                NodeWithScore(node=chunk_to_node(corpus.chunks[corpus.position[i]]), score=s) for i, s in hits
+            ]
 
     lists = []
     typed = {**filters, "chunk_type": list(prefer)}
@@ -278,7 +299,9 @@ class Retriever:
         if not corpus.chunks or not question.strip() or k <= 0:
             return []
         filters = self.filters_for(question, corpus, department, year, doc)
-        lists = _make_lists(self, corpus, filters, max(CANDIDATES, 4 * k), preferred_types(question) if self.intents else ())
+        lists = _make_lists(
+            self, corpus, filters, max(CANDIDATES, 4 * k), preferred_types(question) if self.intents else ()
+        )
         fusion = QueryFusionRetriever(lists, llm=MockLLM(), mode=FUSION_MODES.RECIPROCAL_RANK,
                                       similarity_top_k=k, num_queries=1, use_async=False)  # fmt: skip
         named = filters.get("department")
@@ -291,7 +314,9 @@ class Retriever:
             fused = fusion.retrieve(query)
         finally:
             _record.reset(token)
-        ranks = {label: {i: (r, s) for r, (i, s) in enumerate(hits, start=1)} for label, hits in record.items()}
+        ranks = {
+            label: {i: (r, s) for r, (i, s) in enumerate(hits, start=1)} for label, hits in record.items()
+        }
         results = []
         for hit in fused:
             chunk = corpus.chunks[corpus.position[hit.node.node_id]]

@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 META_EMBEDDER = "embedder"
 META_DIM = "embedder_dim"
+EMBED_KEY = "embed_key"
+"""Metadata key of chroma records: a hash of the embedded text, to reuse a vector instead of embedding again."""
 META_SYNCED = "vectors_synced"
 """Signature of the chunk ids chroma held after the last reconcile: equal means nothing to do."""
 
@@ -107,8 +109,22 @@ class VectorIndex:
         """Store chunks with their vectors. Ids are content hashes: an id already present holds the same chunk."""
         if len(chunks) != len(vectors):
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
-        if chunks:
-            self.store.add([chunk_to_node(c, list(v)) for c, v in zip(chunks, vectors, strict=True)])
+        nodes = []
+        for chunk, vector in zip(chunks, vectors, strict=True):
+            node = chunk_to_node(chunk, list(vector))
+            node.metadata[EMBED_KEY] = embed_key(chunk.embed_text)
+            nodes.append(node)
+        if nodes:
+            self.store.add(nodes)
+
+    def vectors_for(self, keys: Iterable[str]) -> dict[str, list[float]]:
+        """Vectors already stored for these `embed_key`s (the same text embedded for another chunk)."""
+        keys = list(keys)
+        if not keys:
+            return {}
+        found = self.collection.get(where={EMBED_KEY: {"$in": keys}}, include=["embeddings", "metadatas"])
+        return {meta[EMBED_KEY]: list(vector) for meta, vector in zip(found["metadatas"], found["embeddings"],
+                                                                       strict=True)}  # fmt: skip
 
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
@@ -149,7 +165,7 @@ class VectorSync:
         self._embedder = embedder
         self._index: VectorIndex | None = None
         self.embedded = 0
-        """Chunks embedded by this instance (a re-ingest of unchanged documents leaves it at 0)."""
+        """Texts this instance had the model embed (a re-ingest of unchanged documents leaves it at 0)."""
 
     @property
     def embedder(self) -> Embedder:
@@ -175,14 +191,16 @@ class VectorSync:
         self.index.delete_docs(removed_docs)
         return added
 
-    def reconcile(self, store: FactStore) -> int:
-        """Make chroma hold exactly SQLite's chunk ids (after a crash, a switch of server or embedder).
+    def reconcile(self, store: FactStore, force: bool = False) -> int:
+        """Make chroma hold exactly SQLite's chunk ids (after a crash between the stores, or a new embedder).
 
-        Free when nothing changed since the last reconcile: it compares a signature in SQLite, not chroma.
+        Free when SQLite's chunks are those of the last reconcile: it compares a signature kept in SQLite and does
+        not open chroma. `force` looks at chroma anyway (after chroma itself lost or regained data).
         """
         known = store.chunk_ids()
         signature = ids_signature(known)
-        if store.get_meta(META_SYNCED) == signature and store.get_meta(META_EMBEDDER) == self.name:
+        unchanged = store.get_meta(META_SYNCED) == signature and store.get_meta(META_EMBEDDER) == self.name
+        if unchanged and not force:
             return 0
         self._prepare(store)
         present = self.index.ids()
@@ -206,13 +224,20 @@ class VectorSync:
             store.set_meta(META_EMBEDDER, self.name)
 
     def _embed_and_add(self, store: FactStore, chunks: Sequence[Chunk]) -> int:
+        """Embed what chroma lacks and store it; a text already embedded (a figure changed, the same 名词解释 in
+        another document) reuses its vector. Returns the number of chunks stored."""
         if not chunks:
             return 0
-        vectors = self.embedder.embed_passages([chunk.embed_text for chunk in chunks])
+        keys = [embed_key(chunk.embed_text) for chunk in chunks]
+        known = self.index.vectors_for(set(keys))
+        todo = {key: chunk.embed_text for key, chunk in zip(keys, chunks, strict=True) if key not in known}
+        if todo:
+            known.update(zip(todo, self.embedder.embed_passages(list(todo.values())), strict=True))
+            self.embedded += len(todo)
+        vectors = [known[key] for key in keys]
         self.index.add(chunks, vectors)
         if store.get_meta(META_DIM) != str(len(vectors[0])):
             store.set_meta(META_DIM, str(len(vectors[0])))
-        self.embedded += len(chunks)
         return len(chunks)
 
 
@@ -224,6 +249,10 @@ def check_embedder(store: FactStore, name: str) -> None:
             f"the index in {store.path.parent} was built with embedder {stored!r}, but the settings ask for "
             f"{name!r}: set BUDGETQA_EMBEDDER to the first, or run `budgetqa ingest` with the new one to rebuild"
         )
+
+
+def embed_key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def ids_signature(ids: Iterable[str]) -> str:

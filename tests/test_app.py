@@ -151,6 +151,14 @@ def test_example_question_button_asks_it(app_env: Path) -> None:
     )
 
 
+def test_example_questions_follow_the_loaded_documents() -> None:
+    datong = {"department": "大同市政务服务中心", "year": 2025}
+    other = {"department": "上海市普陀区商务委员会", "year": 2025}
+    assert ad.example_questions([datong]) == ["大同政务中心2025年招待费预算多少？", "什么是三公经费？"]
+    assert ad.example_questions([datong, other]) == ["大同政务中心2025年招待费预算多少？",
+                                                     "上海市普陀区商务委员会2025年总预算是多少？", "什么是三公经费？"]  # fmt: skip
+
+
 # --- overview -------------------------------------------------------------------------------------------------------
 def test_overview_shows_key_figures_charts_and_comparison(app_env: Path) -> None:
     at = start("overview")

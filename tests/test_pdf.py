@@ -216,6 +216,20 @@ def test_digits_set_lower_stay_in_their_line(tmp_path):
     assert texts[-1] == "下一行文字。"
 
 
+def test_running_header_and_page_marks_are_blanked(tmp_path):
+    c = _canvas(tmp_path / "running.pdf")
+    for page in range(1, 4):
+        _text(c, 60, 30, "测试市测试局2024年部门预算")
+        _text(c, 60, 100, f"第{page}页的正文。")
+        _text(c, 280, 800, f"─ {page} ─")
+        c.showPage()
+    c.save()
+    source = read_source(tmp_path / "running.pdf")
+    texts = [(line.page, line.text) for line in source.lines if line.text]
+    assert texts == [(1, "测试市测试局2024年部门预算"), (1, "第1页的正文。"), (2, "第2页的正文。"), (3, "第3页的正文。")]
+    assert [line.no for line in source.lines] == list(range(1, len(source.lines) + 1))
+
+
 def test_scan_needs_ocr(tmp_path):
     path = make_scan(tmp_path / "scan.pdf")
     with pytest.raises(NeedsOCRError) as error:
@@ -374,6 +388,20 @@ def test_tables_arriving_after_the_narrative_merge_into_it(tmp_path, home):
     assert report.doc == "ceshi_2024_yusuan" and "merged" in report.message
     assert [d["doc"] for d in indexer.store.documents()] == ["ceshi_2024_yusuan"]
     assert any(f["origin"] == "table" for f in indexer.store.facts(name="收入总计"))
+
+
+def test_tables_only_and_narrative_only_documents_merge_whatever_their_names(tmp_path, home):
+    from rag.build import Indexer, source_file_of
+    from rag.settings import Settings
+
+    make_narrative(tmp_path / "ceshi2024_shuoming.pdf")
+    make_tables(tmp_path / "ceshi2024_biaoge.pdf", year=2024)
+    indexer = Indexer(Settings(home=home))
+    reports = indexer.ingest([tmp_path])
+    assert "merged with ceshi2024_biaoge.pdf into ceshi2024" in reports[1].message
+    assert [d["doc"] for d in indexer.store.documents()] == ["ceshi2024"]
+    total = next(f for f in indexer.store.facts(name="收入总计") if f["origin"] == "table")
+    assert source_file_of(indexer.store, "ceshi2024", total["line"]) == ("ceshi2024_biaoge.pdf", 1)
 
 
 def test_halves_of_different_years_are_not_merged(tmp_path, home):

@@ -627,6 +627,36 @@ def _open(path: Path, raw: bytes):
     return pdf, pages
 
 
+_PAGE_MARK_RE = re.compile(r"^\s*[─━—–\-－]\s*\d{1,3}\s*[─━—–\-－]\s*$")
+
+
+def _blank_running_lines(elements: list[_Element], heights: dict[int, float]) -> None:
+    """Blank page numbers ('─ 3 ─') and running headers or footers: the same text in the top or bottom tenth of
+    half the pages or more (three at least), but for its first showing. Their lines stay, empty, so the
+    numbering does not move."""
+
+    def margin(element: _Element) -> bool:
+        height = heights.get(element.page, 0)
+        return bool(height) and (element.top < 0.1 * height or element.top > 0.9 * height)
+
+    pages_of: dict[str, set[int]] = {}
+    for element in elements:
+        if element.text is not None and margin(element):
+            pages_of.setdefault(element.text.text.strip(), set()).add(element.page)
+    running = {
+        text: min(pages)
+        for text, pages in pages_of.items()
+        if text and len(pages) >= max(3, len(heights) / 2)
+    }
+    for element in elements:
+        if element.text is None:
+            continue
+        text = element.text.text.strip()
+        first = running.get(text) == element.page  # its first showing may be the cover's title: kept
+        if _PAGE_MARK_RE.match(text) or (margin(element) and text in running and not first):
+            element.text.text = ""
+
+
 def _plain_page(page_no: int, page) -> list[_Element]:
     """A page the layout failed on, as pdfplumber's plain text (nothing is lost, tables are not cells)."""
     try:
@@ -675,6 +705,7 @@ class PdfReader:
         elements: list[_Element] = []
         visible = cid = images = 0
         failed: list[int] = []
+        heights: dict[int, float] = {}
         with pdf:
             for page_no, page in enumerate(pages, start=1):
                 try:
@@ -682,6 +713,7 @@ class PdfReader:
                     visible += len(page_chars)
                     cid += sum(1 for c in page_chars if _CID_RE.fullmatch(c["text"]))
                     images += len(page.images)
+                    heights[page_no] = float(page.height)
                     elements += page_elements(page_no, page)
                 except Exception as error:  # one damaged page must not lose the others
                     log.warning(
@@ -703,6 +735,7 @@ class PdfReader:
         if cid > visible / 2:
             raise NeedsOCRError(str(path), "needs OCR: its fonts carry no Unicode map, the text cannot be decoded",
                                 "run OCR on it (e.g. ocrmypdf) and ingest the result")  # fmt: skip
+        _blank_running_lines(elements, heights)
         lines: list[Line] = []
 
         def add(page: int, text: str) -> None:
