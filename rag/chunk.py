@@ -23,11 +23,11 @@ from rag.types import Chunk, Document, GlossaryTerm, Line, ProjectTarget, Sectio
 if TYPE_CHECKING:
     from llama_index.core.schema import TextNode
 
-CHUNKER_VERSION = "1"
-"""Bump when chunk texts change shape (ids change with them)."""
 MAX_GROUP_LINES = 40
 """A table with more body lines than this is split into row groups, each repeating title, unit and header."""
 MAX_GROUP_CHARS = 2400
+TABLE_LABEL_CHARS = 60
+"""…or when its row labels pass what the embedding budget leaves them (never less than this)."""
 MAX_SECTION_CHARS = 700
 """A longer section is split between lines; each piece repeats the heading path."""
 EMBED_CHARS = 200
@@ -58,20 +58,18 @@ def table_chunks(doc: Document, table: Table) -> list[Chunk]:
     first_row = table.rows[0].line if table.rows else table.line_end + 1
     preamble = [line for line in lines if line.no < first_row]
     body = [line for line in lines if line.no >= first_row]
-    groups = _split(body, MAX_GROUP_LINES, MAX_GROUP_CHARS) or [[]]
     columns = _unique(cell for row in table.header for cell in row if cell and not _is_number(cell))
+    empty = "本表无数据。" if table.empty else ""
+    fixed = len(f"{title}（第1/9部分）（单位：{table.unit}）{empty}\n栏目：{'、'.join(columns)}\n项目：")
+    groups = _row_groups(body, columns, label_budget=max(EMBED_CHARS - fixed, TABLE_LABEL_CHARS)) or [[]]
     chunks = []
     for i, group in enumerate(groups):
         start = table.line_start if i == 0 else group[0].no
         end = table.line_end if i == len(groups) - 1 else groups[i + 1][0].no - 1
         piece = f"（第{i + 1}/{len(groups)}部分）" if len(groups) > 1 else ""
-        # rows that carry figures say what the table holds; all rows when it is empty
-        label_lines = [line for line in group if any(_is_number(c) for c in split_cells(line.text) if c)] or (
-            group or [line for line in preamble[1:] if not _META_RE.search(line.text)]
+        labels = _row_labels(
+            group or [line for line in preamble[1:] if not _META_RE.search(line.text)], columns
         )
-        labels = [label for label in _unique(cell for line in label_lines for cell in split_cells(line.text)
-                                             if _is_label(cell)) if label not in columns]  # fmt: skip
-        empty = "本表无数据。" if table.empty else ""
         embed = (f"{title}{piece}（单位：{table.unit}）{empty}\n栏目：{'、'.join(columns)}\n"
                  f"项目：{'、'.join(labels)}")  # fmt: skip
         text = "\n".join([_header(doc), f"{title}{piece}（单位：{table.unit}）",
@@ -200,6 +198,41 @@ def _split(lines: list[Line], max_lines: int, max_chars: int) -> list[list[Line]
         groups[-1].append(line)
         size += len(line.text)
     return groups
+
+
+def _row_groups(body: list[Line], columns: list[str], label_budget: int) -> list[list[Line]]:
+    """Consecutive row groups of at most MAX_GROUP_LINES lines and MAX_GROUP_CHARS characters whose row labels fit
+    the embedding budget, so that every row label is embedded."""
+    figures = any(_has_figure(line) for line in body)
+    groups: list[list[Line]] = []
+    labels: list[str] = []
+    for line in body:
+        mine = _row_labels([line], columns) if _has_figure(line) or not figures else []
+        grown = labels + [label for label in mine if label not in labels]
+        full = bool(groups) and (
+            len(groups[-1]) >= MAX_GROUP_LINES
+            or sum(len(other.text) for other in groups[-1]) + len(line.text) > MAX_GROUP_CHARS
+            or (bool(labels) and len("、".join(grown)) > label_budget)
+        )
+        if not groups or full:
+            groups.append([])
+            grown = mine
+        groups[-1].append(line)
+        labels = grown
+    return groups
+
+
+def _has_figure(line: Line) -> bool:
+    return any(_is_number(cell) for cell in split_cells(line.text) if cell)
+
+
+def _row_labels(lines: list[Line], columns: list[str]) -> list[str]:
+    """Labels of the rows that carry figures (they say what the table holds); of every row when none does."""
+    with_figures = [
+        line for line in lines if any(_is_number(cell) for cell in split_cells(line.text) if cell)
+    ]
+    cells = (cell for line in with_figures or lines for cell in split_cells(line.text))
+    return [label for label in _unique(cell for cell in cells if _is_label(cell)) if label not in columns]
 
 
 def _part_at(doc: Document, line_no: int) -> str:

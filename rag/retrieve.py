@@ -270,7 +270,10 @@ class Retriever:
     """Hybrid retrieval over an index home; one instance serves many questions (BM25 cached, model kept)."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None, store: FactStore | None = None,
-                 use_vectors: bool = True, use_bm25: bool = True, routing: bool = True) -> None:  # fmt: skip
+                 use_vectors: bool = True, use_bm25: bool = True, routing: bool = True,
+                 intents: bool = True) -> None:  # fmt: skip
+        """`use_vectors` / `use_bm25` keep one half (for ablations); `routing` filters by the departments and years
+        a question names; `intents` adds the BM25 list restricted to the kind of passage the question asks for."""
         from rag.vectors import check_embedder
 
         self.settings = settings
@@ -282,8 +285,7 @@ class Retriever:
         self._corpus: Corpus | None = None
         self._version: tuple[int, int] | None = None
         self._lock = threading.Lock()
-        self.use_vectors, self.use_bm25, self.routing = use_vectors, use_bm25, routing
-        self.intents = True
+        self.use_vectors, self.use_bm25, self.routing, self.intents = use_vectors, use_bm25, routing, intents
         self._query_vectors: dict[str, list[float]] = {}
 
     # --- the API of the answer stage ---------------------------------------------------------------------------
@@ -381,12 +383,12 @@ class Retriever:
             version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
             if self._corpus is not None and version == self._version:
                 return self._corpus
-            from rag.vectors import ids_signature
+            from rag.vectors import chunk_from_row, ids_signature
 
             signature = ids_signature(self.store.chunk_ids())
             if self._corpus is None or self._corpus.signature != signature:
                 rows = conn.execute("SELECT * FROM chunks ORDER BY doc, line_start, id").fetchall()
-                self._corpus = Corpus.build([Chunk(**dict(row)) for row in rows], signature)
+                self._corpus = Corpus.build([chunk_from_row(row) for row in rows], signature)
             self._version = version
             return self._corpus
 

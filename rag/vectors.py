@@ -205,7 +205,7 @@ class VectorSync:
         self._prepare(store)
         present = self.index.ids()
         missing = known - present
-        chunks = [Chunk(**row) for row in store.rows("chunks") if row["id"] in missing]
+        chunks = [chunk_from_row(row) for row in store.rows("chunks") if row["id"] in missing]
         added = self._embed_and_add(store, chunks)
         self.index.delete(present - known)
         store.set_meta(META_SYNCED, signature)
@@ -251,6 +251,11 @@ def check_embedder(store: FactStore, name: str) -> None:
         )
 
 
+def chunk_from_row(row) -> Chunk:
+    """A row of SQLite's chunks table as a Chunk (columns the dataclass does not know are left out)."""
+    return Chunk(**{name: row[name] for name in Chunk.__dataclass_fields__})
+
+
 def embed_key(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
@@ -264,6 +269,7 @@ __all__ = [
     "VectorStoreError",
     "VectorSync",
     "check_embedder",
+    "chunk_from_row",
     "chunk_metadata",
     "ids_signature",
 ]

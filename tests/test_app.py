@@ -70,6 +70,15 @@ def ask(at: AppTest, question: str) -> str:
     return message_text(last)
 
 
+def open_expander(at: AppTest, prefix: str):
+    """Open an expander of the last answer (its content is drawn only while open) and return it."""
+    key = next(e.key for e in at.chat_message[-1].expander if e.label.startswith(prefix))
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception, at.exception
+    return next(e for e in at.chat_message[-1].expander if e.label.startswith(prefix))
+
+
 # --- first start ----------------------------------------------------------------------------------------------------
 def test_first_start_ingests_bundled_documents_then_opens_at_once(tmp_path: Path, monkeypatch) -> None:
     home, bundled = tmp_path / "index", tmp_path / "data"
@@ -109,10 +118,11 @@ def test_chat_lookup_followup_and_refusal(app_env: Path) -> None:
 def test_citation_shows_source_with_cited_row_highlighted(app_env: Path) -> None:
     at = start()
     ask(at, "综改区政务服务中心2024年总预算是多少钱？")
-    answer = at.chat_message[-1]
-    sources = [e for e in answer.expander if e.label.startswith("来源")]
-    assert sources, "the answer cites its sources"
-    source = sources[0]
+    assert any(e.label.startswith("来源1") for e in at.chat_message[-1].expander), (
+        "the answer cites its sources"
+    )
+    assert not at.chat_message[-1].table, "closed sources cost nothing"
+    source = open_expander(at, "来源1")
     line = re.search(r"第(\d+)(?:–\d+)?行", source.label)
     assert line, f"the label names the line span: {source.label}"
     table = source.table[0].value
@@ -127,7 +137,7 @@ def test_citation_shows_source_with_cited_row_highlighted(app_env: Path) -> None
 def test_trace_explains_the_answer(app_env: Path) -> None:
     at = start()
     ask(at, "综改区政务服务中心2024年总预算是多少钱？")
-    trace = next(e for e in at.chat_message[-1].expander if e.label.startswith("为什么"))
+    trace = open_expander(at, "为什么")
     understood = trace.dataframe[0].value
     assert "年度" in list(understood["项"]) and "2024" in list(understood["理解为"]), understood
     frames = [d.value for d in trace.dataframe]

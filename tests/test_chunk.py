@@ -8,7 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from rag.chunk import EMBED_CHARS, MAX_GROUP_LINES, chunk_document, chunk_metadata, chunk_to_node
+from rag.chunk import EMBED_CHARS, chunk_document, chunk_metadata, chunk_to_node
+from rag.parse import table_display_title
 from rag.types import Line
 
 DEPT_000 = "山西转型综合改革示范区政务服务中心（山西转型综合改革示范区公共资源交易中心）"
@@ -23,28 +24,30 @@ def by_title(chunks, title):
     return [c for c in chunks if c.title == title]
 
 
-def test_budget_summary_table_is_row_groups_that_repeat_title_unit_and_header(seed_chunks):
-    groups = by_title(seed_chunks["000"], "表1 预算收支总表")
-    assert len(groups) == 2, "34 body lines > MAX_GROUP_LINES: two balanced row groups"
-    first, last = groups
-    assert (first.line_start, last.line_end) == (60, 99), "title line to 收入总计"
-    assert last.line_start == first.line_end + 1, "groups cover the table without gap or overlap"
-    for group in groups:
-        assert group.chunk_type == "table" and group.part == "表1 预算收支总表"
-        assert (group.doc, group.department, group.year, group.kind) == ("000_6dee0b581eefac2d.txt", DEPT_000,
-                                                                        2024, "预算")  # fmt: skip
-        assert "（单位：万元）" in group.text
-        assert "项目\t2024年\t项目\t2024年合计\t当年预算安排\t上年结转安排" in group.text, "header repeated"
-        assert "2024年预算收支总表" in group.text, "printed title repeated"
-    assert "收入总计\t6926.05\t支出总计\t6926.05\t6926.05" in last.text, "line 99 as printed"
-    assert "一、一般公共预算\t6926.05" in first.text and "收入总计" not in first.text
+def test_budget_summary_table_is_one_chunk_with_title_unit_header_and_rows(seed_chunks):
+    (table,) = by_title(seed_chunks["000"], "表1 预算收支总表")
+    assert (table.line_start, table.line_end) == (60, 99), "title line to 收入总计"
+    assert table.chunk_type == "table" and table.part == "表1 预算收支总表"
+    assert (table.doc, table.department, table.year, table.kind) == (
+        "000_6dee0b581eefac2d.txt",
+        DEPT_000,
+        2024,
+        "预算",
+    )
+    lines = table.text.split("\n")
+    assert lines[:3] == [f"{DEPT_000} 2024年部门预算", "表1 预算收支总表（单位：万元）", "2024年预算收支总表"]
+    assert "项目\t2024年\t项目\t2024年合计\t当年预算安排\t上年结转安排" in lines, "header"
+    assert lines[-1] == "收入总计\t6926.05\t支出总计\t6926.05\t6926.05", "line 99 as printed"
 
 
 def test_embed_text_carries_labels_not_columns_of_digits(seed_chunks):
-    last = by_title(seed_chunks["000"], "表1 预算收支总表")[-1]
-    assert "收入总计" in last.embed_text and "支出总计" in last.embed_text
-    assert "6926.05" not in last.embed_text, "amounts stay in `text` only"
-    assert "二十、住房保障支出" not in last.embed_text, "rows without figures are not embedded"
+    (table,) = by_title(seed_chunks["000"], "表1 预算收支总表")
+    assert table.embed_text.endswith(
+        "项目：一、一般公共预算、一、一般公共服务支出、本年收入合计、本年支出合计、收入总计、支出总计"
+    )
+    assert "6926.05" not in table.embed_text, "amounts stay in `text` only"
+    assert "二十、住房保障支出" not in table.embed_text, "rows without figures are not embedded"
+    assert DEPT_000 not in table.embed_text, "the department is a filter, not what a passage is about"
     for chunks in seed_chunks.values():
         for chunk in chunks:
             assert len(chunk.embed_text) <= EMBED_CHARS + 60, chunk.id
@@ -54,19 +57,29 @@ def test_embed_text_carries_labels_not_columns_of_digits(seed_chunks):
                 )
 
 
-def test_long_table_split_into_groups_covering_its_span(parsed_seeds, seed_chunks):
-    table = next(t for t in parsed_seeds["003"].tables if t.key == "基本支出经济分类")
-    groups = by_title(seed_chunks["003"], "表6 一般公共预算安排基本支出分经济科目表（不含上年结转）")
-    assert len(groups) >= 2 and len(table.rows) > MAX_GROUP_LINES
-    assert groups[0].line_start == table.line_start == 244 and groups[-1].line_end == table.line_end
+@pytest.mark.parametrize(("title", "header"), [
+    ("表6 一般公共预算安排基本支出分经济科目表（不含上年结转）", "部门预算支出经济科目名称\t政府预算支出经济科目名称\t2023年预算数"),
+    ("表12 项目支出预算表（本年预算）", "项目名称\t合计\t2023年财政拨款"),
+])  # fmt: skip
+def test_long_table_is_row_groups_that_repeat_title_unit_and_header(parsed_seeds, seed_chunks, title, header):
+    table = next(t for t in parsed_seeds["003"].tables if table_display_title(t) == title)
+    groups = by_title(seed_chunks["003"], title)
+    assert len(groups) >= 2, "44 rows (表6), 30 project names (表12): too many labels for one embedding"
+    assert (groups[0].line_start, groups[-1].line_end) == (table.line_start, table.line_end)
     for a, b in itertools.pairwise(groups):
-        assert b.line_start == a.line_end + 1
+        assert b.line_start == a.line_end + 1, "groups cover the table without gap or overlap"
+    doc = parsed_seeds["003"]
+    for row in table.rows:
+        holders = [g for g in groups if doc.line_text(row.line).strip() in g.text.split("\n")]
+        assert len(holders) == 1 and holders[0].line_start <= row.line <= holders[0].line_end, row.label
     for n, group in enumerate(groups, start=1):
-        assert f"（第{n}/{len(groups)}部分）" in group.text
-        assert "部门预算支出经济科目名称\t政府预算支出经济科目名称\t2023年预算数" in group.text
-        assert "合计\t人员经费\t公用经费" in group.text
-    body = [line for g in groups for line in g.text.split("\n") if "\t" in line]
-    assert sum("工资福利支出\t\t1,569.06" in line for line in body) == 1, "each row in exactly one group"
+        assert f"{title}（第{n}/{len(groups)}部分）（单位：万元）" in group.text
+        assert any(line.startswith(header) for line in group.text.split("\n")), "header repeated"
+        assert group.embed_text.startswith(f"{title}（第{n}/{len(groups)}部分）")
+    embedded = "".join(g.embed_text for g in groups)
+    for row in table.rows:
+        if row.values and row.label:
+            assert row.label in embedded, f"{row.label}: every row label with a figure is embedded"
 
 
 def test_empty_table_keeps_its_note_and_row_labels(seed_chunks):
@@ -143,8 +156,8 @@ def test_ids_are_stable_unique_and_follow_content(parsed_seeds, seed_chunks):
     lines = list(doc.lines)
     lines[297] = Line(298, "信息化服务费\t3109.00\t3109.00")  # one cell of 表12 changed
     changed = {c.id for c in chunk_document(replace(doc, lines=lines))} ^ {c.id for c in again}
-    assert len(changed) == 2, "only the 表12 chunk is replaced (old id out, new id in)"
-    assert all("#table287-311#" in i for i in changed)
+    (group,) = [c for c in again if c.chunk_type == "table" and c.line_start <= 298 <= c.line_end]
+    assert len(changed) == 2 and group.id in changed, "only the 表12 group of that row is replaced"
 
 
 def test_chunk_as_llama_index_node(seed_chunks):
