@@ -50,6 +50,8 @@ def compose(query: object, question: str, answerer: Answerer) -> Draft:
         draft = compose_explain(q, docs[0], view)
     else:
         draft = compose_lookup(q, docs[0], view)
+    if draft is None and len(docs) == 1 and q.metrics and q.intent in {"lookup", ""}:
+        draft = _not_stated(q.metrics, docs[0], view)
     if draft is None:
         draft = compose_from_passages(q, docs, answerer)
     if note and not draft.refused:
@@ -146,6 +148,27 @@ def _metric_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     draft.text = "".join(parts)
     first = draft.facts_used[0]
     draft.figure = fmt_amount(first["value"], first["unit"])
+    return draft
+
+
+RELATED_METRICS = {"编制": ("内设机构", "人员经费"), "内设机构": ("编制",), "公务用车": ("公务用车购置及运行费",),
+                   "办公用房面积": ("公务用车",)}  # fmt: skip
+"""What to offer instead when a document does not state the figure asked for."""
+
+
+def _not_stated(metrics: list[str], doc: dict, view: IndexView) -> Draft:
+    """The figure asked for is one the fact store knows, but this document does not state it: say so plainly."""
+    who = f"{doc['department']}{doc['year']}年{doc['scope']}{doc['kind']}"
+    draft = Draft(f"{who}中没有写明{'、'.join(metrics[:3])}。", refused=True)
+    offers = []
+    for related in (r for m in metrics for r in RELATED_METRICS.get(m, ())):
+        facts = view.named(doc["doc"], related)
+        if facts and related not in metrics:
+            offers.append(f"{related}{fmt_amount(facts[0]['value'], facts[0]['unit'])}（见{facts[0]['tbl']}）")
+            draft.facts_used.append(facts[0])
+            draft.citations.append(view.cite_fact(facts[0]))
+    if offers:
+        draft.text += "文件中相关的数字有：" + "；".join(offers) + "。"
     return draft
 
 

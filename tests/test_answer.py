@@ -115,3 +115,22 @@ def test_every_dev_answer_is_cited_or_refused(answerer):
         gold = json.loads(line)
         record = _ask(answerer, gold["question"], gold.get("history"))
         assert record["refused"] or record["citations"], gold["id"]
+
+
+def test_a_figure_the_document_does_not_state_is_said_so_with_what_it_has(answerer):
+    record = _ask(answerer, "吕梁审批局有多少人")
+    assert record["refused"], record["answer"]
+    assert "没有写明编制" in record["answer"]
+    assert "15个" in record["answer"], "offers the 内设机构 count the document does give"
+
+
+@pytest.mark.parametrize("question", ["张三的工资是多少", "王小明一个月工资多少", "大同政务中心个人的工资是多少"])
+def test_a_persons_salary_is_refused(answerer, question):
+    record = _ask(answerer, question)
+    assert record["refused"] and "个人" in record["answer"]
+    assert record["numbers"] == []
+
+
+def test_staff_salaries_in_total_are_still_answered(answerer):
+    record = _ask(answerer, "省政务中心工资福利支出多少")
+    assert not record["refused"] and "1,005.74万元" in record["answer"]
