@@ -401,20 +401,9 @@ def department_overview(view: IndexView, doc: str, top: int = 10) -> Overview:
 
 def spending_by_function(view: IndexView, doc: str) -> pd.DataFrame:
     """表3 (预算支出总表) rows with a 3-digit 科目编码, column 合计: spending by function class."""
-    table = view.table_of_key(doc, "支出总表")
-    rows = []
-    if table is not None:
-        seen: set[str] = set()
-        for f in view.facts(doc):
-            if f["tbl"] == table["display"] and f["code"] and len(f["code"]) == 3 and f["col"] == "合计" \
-                    and f["code"] not in seen and f["value_wan"] is not None:  # fmt: skip
-                seen.add(f["code"])
-                rows.append(
-                    {"科目": chart_label(f"{f['code']} {f['row']}"), "万元": f["value_wan"], "行": f["line"]}
-                )
-    return _frame(rows, columns=["科目", "万元", "行"]).sort_values(
-        "万元", ascending=False, ignore_index=True
-    )
+    rows = [{"科目": chart_label(f"{f['code']} {f['row']}"), "万元": f["value_wan"], "行": f["line"]}
+            for f in view.function_classes(doc) if f["value_wan"] is not None]  # fmt: skip
+    return _frame(rows, columns=["科目", "万元", "行"]).sort_values("万元", ascending=False, ignore_index=True)
 
 
 def basic_vs_project(view: IndexView, doc: str) -> pd.DataFrame:

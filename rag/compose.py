@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from rag.compose_sets import compose_compare, compose_list
+from rag.compose_sets import SPENDING_MIX_RE, compose_compare, compose_list, compose_spending_mix
 from rag.compose_text import compose_define, compose_explain, compose_from_passages, section_change
 from rag.evidence import Draft, IndexView, fmt_amount, similarity
 from rag.numbers import to_wan
@@ -19,6 +19,7 @@ from rag.query_view import QueryView
 if TYPE_CHECKING:
     from rag.answer import Answerer
 
+PROJECT_USE_RE = re.compile(r"用在哪|花在哪|用到哪|用于什么|用于哪|用途")
 NOT_ARRANGED_WORDS = ("本表无数据", "无机关运行经费", "未安排")
 
 
@@ -42,7 +43,16 @@ def compose(query: object, question: str, answerer: Answerer) -> Draft:
         return docs
     if q.out_of_scope:
         return _refuse_out_of_scope(q, docs, view)
-    if q.intent == "compare" or (len(docs) > 1 and q.intent in {"lookup", ""}):
+    draft = None
+    if len(docs) == 1 and not q.metrics and SPENDING_MIX_RE.search(question) and not (
+        q.terms and match_projects(q.terms, view.project_rows(docs[0]["doc"]))
+    ):
+        draft = compose_spending_mix(docs[0], view)
+    elif q.terms and len(docs) == 1 and q.intent == "list" and PROJECT_USE_RE.search(question):
+        draft = compose_explain(q, docs[0], view)  # 热线项目的钱用在哪: what the project is for
+    if draft is not None:
+        pass
+    elif q.intent == "compare" or (len(docs) > 1 and q.intent in {"lookup", ""}):
         draft = compose_compare(q, docs, view)
     elif q.intent == "list":
         draft = compose_list(q, docs[0], view)

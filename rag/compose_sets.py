@@ -15,6 +15,11 @@ _DIFF = re.compile(r"差多少|相差|差距|差额|多多少|少多少|高多�
 _SUM = re.compile(r"一共|合计|总共|加起来|总和|共计")
 _SHARE = re.compile(r"占比|比例|比重|占多少|百分之|占.*%|占.*总")
 _RANK = re.compile(r"前[一二三四五六七八九十\d]+|排名|排一下|排序|最多的几个|哪几个")
+SPENDING_MIX_RE = re.compile(
+    r"(?:钱|经费|预算|资金|支出)?(?:主要)?(?:花在|用在|用到|用于|投向|投在|花到)(?:了)?(?:哪|什么|啥)|钱(?:都)?(?:去哪|花哪)|"
+    r"支出结构|支出构成|钱.{0,4}怎么花|主要(?:花|支出|用)(?:在|于)?(?:哪|什么)"
+)
+"""'钱主要花在哪': the spending mix (基本 vs 项目, the largest function classes)."""
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -167,7 +172,9 @@ def compose_list(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     draft.derived.append(Evidence(Decimal(len(rows)), "个", doc["doc"], rows[0]["line"], "arithmetic"))
     listing = "；".join(f"{f['row']} {fmt_amount(f['value'], f['unit'])}" for f in rows[:12])
     what = "上年结转项目" if carried else "项目"
-    draft.text = f"{doc['department']}{doc['year']}年符合条件的{what}共{len(rows)}个：{listing}。"
+    which = "符合条件的" if q.threshold else ""
+    more = "（以上为金额最大的12个）" if len(rows) > 12 else ""
+    draft.text = f"{doc['department']}{doc['year']}年{which}{what}共{len(rows)}个：{listing}{more}。"
     return draft
 
 
@@ -182,3 +189,37 @@ def _internal_units(doc: dict, view: IndexView) -> Draft | None:
                 citation = _cite_sentence(view, doc["doc"], section, sentence)
                 return Draft(f"{doc['department']}的机构设置：{sentence.strip()}", citations=[citation])
     return None
+
+
+def compose_spending_mix(doc: dict, view: IndexView) -> Draft | None:
+    """Where the money goes: 基本支出 vs 项目支出 with shares, then the largest 功能分类 classes of 表3."""
+    totals = view.named(doc["doc"], "支出总计") or view.named(doc["doc"], "收入总计")
+    classes = view.function_classes(doc["doc"])
+    if not totals or totals[0]["value"] == 0 or not classes:
+        return None
+    total = totals[0]
+    draft = Draft("", facts_used=[total], citations=[view.cite_fact(total)])
+    unit = total["unit"]
+
+    def share(fact: dict) -> str:
+        value = (fact["value"] / total["value"] * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        draft.derived.append(Evidence(value, "%", doc["doc"], fact["line"], "arithmetic"))
+        return fmt_percent(value)
+
+    parts = [f"{doc['department']}{doc['year']}年支出总计{fmt_amount(total['value'], unit)}。"]
+    split = [view.named(doc["doc"], name) for name in ("基本支出", "项目支出")]
+    if all(split):
+        basic, project = split[0][0], split[1][0]
+        draft.facts_used += [basic, project]
+        draft.citations.append(view.cite_fact(basic))
+        parts.append(f"其中基本支出（保障机构运转和人员）{fmt_amount(basic['value'], basic['unit'])}，占{share(basic)}；"
+                     f"项目支出（完成特定任务）{fmt_amount(project['value'], project['unit'])}，占{share(project)}。")  # fmt: skip
+    top = classes[:3]
+    draft.facts_used += top
+    draft.citations += [view.cite_fact(f) for f in top if view.cite_fact(f) not in draft.citations]
+    listing = "；".join(f"{f['row']} {fmt_amount(f['value'], f['unit'])}（{share(f)}）" for f in top)
+    lead = "最多的是：" if len(top) > 1 else "全部是"
+    parts.append(f"按用途（功能分类）看，{lead}{listing}（见{top[0]['tbl']}）。")
+    draft.text = "".join(parts)
+    draft.figure = fmt_amount(top[0]["value"], top[0]["unit"])
+    return draft

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from rag.evidence import Draft, IndexView, similarity
+from rag.evidence import Draft, IndexView, fmt_amount, similarity
 from rag.numbers import normalize_text
 from rag.query_view import QueryView
+from rag.question_flags import PURPOSE_RE
 
 if TYPE_CHECKING:
     from rag.answer import Answerer
@@ -90,6 +91,10 @@ def compose_explain(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         draft = _project_purpose(q, doc, view)
         if draft:
             return draft
+    if PURPOSE_RE.search(q.question) and not q.metrics:
+        draft = _duties(doc, view)
+        if draft:
+            return draft
     section = find_section(view, doc["doc"], q.metrics)
     if section is None:
         return None
@@ -121,8 +126,38 @@ def _project_purpose(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         return None
     target = matches[0]
     part = f"项目支出绩效目标表（{target['project']}）"
+    overview = _shorten(target["overview"], 220)
     citation = view.cite_lines(doc["doc"], part, target["line_start"], target["line_start"] + 12, target["overview"])
-    return Draft(f"“{target['project']}”的项目概况：{target['overview']}", citations=[citation])
+    draft = Draft(f"“{target['project']}”是做什么的：{overview}", citations=[citation])
+    rows = match_projects([target["project"]], view.project_rows(doc["doc"]))
+    if rows:
+        fact = rows[0]
+        draft.text += f"{doc['year']}年预算{fmt_amount(fact['value'], fact['unit'])}（见{fact['tbl']}）。"
+        draft.citations.append(view.cite_fact(fact))
+        draft.facts_used.append(fact)
+    return draft
+
+
+def _shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut after a sentence where possible."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text if text.endswith(("。", "；")) else text + "。"
+    head = text[:limit]
+    cut = max(head.rfind("。"), head.rfind("；"))
+    return head[: cut + 1] if cut > limit // 3 else head + "……"
+
+
+def _duties(doc: dict, view: IndexView) -> Draft | None:
+    """What the department does: the opening of its 职责 section, in its own words."""
+    section = next((s for s in view.sections(doc["doc"]) if re.search(r"职责|职能", s["heading"]) and s["text"]), None)
+    if section is None:
+        return None
+    body = re.sub(r"\s*\n\s*", "", section["text"]).strip()
+    if len(body) > 300:
+        body = body[:300].rsplit("；", 1)[0] + "……"
+    citation = view.cite_lines(doc["doc"], _part(section), section["line_start"], section["line_end"], body)
+    return Draft(f"{doc['department']}的职责（{section['heading']}）：{body}", citations=[citation])
 
 
 def compose_define(q: QueryView, view: IndexView) -> Draft:

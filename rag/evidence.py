@@ -123,6 +123,18 @@ class IndexView:
         rows = self.store.lines(doc, no, no)
         return rows[0]["page"] if rows else None
 
+    def function_classes(self, doc: str) -> list[dict]:
+        """表3 (预算支出总表) rows of a 3-digit 科目编码 (功能分类 类), column 合计, largest first."""
+        table = self.table_of_key(doc, "支出总表")
+        if table is None:
+            return []
+        rows: dict[str, dict] = {}
+        for fact in self.facts(doc):
+            code = fact["code"] or ""
+            if fact["tbl"] == table["display"] and len(code) == 3 and fact["col"] == "合计" and code not in rows:
+                rows[code] = fact
+        return sorted(rows.values(), key=lambda f: f["value"], reverse=True)
+
     def project_rows(self, doc: str, carried: bool = False) -> list[dict]:
         """表12 (or 表13 when `carried`) project rows: one fact per project (its first amount), aggregates dropped."""
         key = "项目支出结转" if carried else "项目支出本年"

@@ -328,3 +328,10 @@ def asks_actual(text: str) -> str | None:
 def asks_personal(text: str) -> bool:
     """A person's salary, name or phone number: personal data the documents do not (and should not) give."""
     return bool(_PERSONAL_RE.search(text))
+
+
+PURPOSE_RE = re.compile(
+    r"干什么|干嘛|干啥|做什么|做啥|用来|有什么用|什么用途|用途是|负责什么|负责哪些|管什么|管哪些|职责|职能|主要工作|"
+    r"是什么(?:单位|部门|机构)|是(?:个|一个)?什么样的(?:单位|部门|机构)"
+)
+"""What a project is for, or what a department does (its 职责)."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from rag.departments import DepartmentMatch, DocInfo, department_index
 from rag.question_flags import (
+    PURPOSE_RE,
     Premise,
     Span,
     Threshold,
@@ -215,7 +216,7 @@ def _intent(query: Query, text: str) -> bool:
         query.aggregate = "min"
     elif _SUM_RE.search(text) and (query.name_prefix or query.name_contains or query.threshold or many):
         query.aggregate = "sum"
-    if _EXPLAIN_RE.search(text):
+    if _EXPLAIN_RE.search(text) or (PURPOSE_RE.search(text) and not query.metrics and not query.aggregate):
         query.intent = "explain"
     elif _DEFINE_RE.search(text) and not re.search(r"多少|几", text):
         query.intent = "define"
