@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rag.compose_sets import SPENDING_MIX_RE, compose_compare, compose_list, compose_spending_mix
 from rag.compose_text import compose_define, compose_explain, compose_from_passages, section_change
 from rag.evidence import Draft, IndexView, fmt_amount, similarity
+from rag.homophones import same_char
 from rag.numbers import to_wan
 from rag.query_view import QueryView
 
@@ -124,10 +125,15 @@ def compose_lookup(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         draft = section_change(q, doc, view)
         if draft:
             return draft
+    draft = _code_answer(q, doc, view)
+    if draft:
+        return draft
     if q.wants_target:
         draft = _indicator_answer(q, doc, view)
         if draft:
             return draft
+    if q.terms and q.metrics and _named_projects(q, doc, view):
+        return _project_answer(q, doc, view)  # 大楼管理运行经费 is a project, not 机关运行经费
     if q.metrics:
         draft = _metric_answer(q, doc, view)
         if draft:
@@ -255,9 +261,10 @@ def coverage(term: str, label: str) -> float:
     """Share of the term's characters found in order in the label (物业费 ⊂ 政务大厅物业管理服务费 → 1.0)."""
     if not term:
         return 0.0
+    by_sound = len(term) >= 3
     i = 0
     for ch in label:
-        if i < len(term) and ch == term[i]:
+        if i < len(term) and (ch == term[i] or (by_sound and same_char(ch, term[i]))):
             i += 1
     return i / len(term)
 
@@ -275,6 +282,37 @@ def match_projects(terms: list[str], rows: list[dict]) -> list[dict]:
         return []
     top = scored[0][0]
     return [row for score, _, row in scored if score >= top - 1e-9]
+
+
+_CODE_RE = re.compile(r"(?<![\d.])(\d{3}(?:\d{2}){0,2})(?![\d.]|万|元|年|%|个|名|辆)")
+
+
+def _code_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """A 科目编码 named in the question (2010350 事业运行): its row in 表3 预算支出总表, or in any table."""
+    codes = [m.group(1) for m in _CODE_RE.finditer(q.question) if not 1990 <= int(m.group(1)) <= 2100]
+    if not codes:
+        return None
+    table = view.table_of_key(doc["doc"], "支出总表")
+    for code in codes:
+        facts = [f for f in view.facts(doc["doc"]) if f["code"] == code]
+        if not facts:
+            continue
+        preferred = [f for f in facts if table and f["tbl"] == table["display"]] or facts
+        line = preferred[0]["line"]
+        row = [f for f in preferred if f["line"] == line]
+        draft = Draft("", facts_used=row, citations=[view.cite_fact(row[0])])
+        cells = "，".join(f"{f['col']}{fmt_amount(f['value'], f['unit'])}" for f in row)
+        draft.text = f"{doc['department']}{doc['year']}年科目{code}“{row[0]['row']}”：{cells}（见{row[0]['tbl']}）。"
+        draft.figure = fmt_amount(row[0]["value"], row[0]["unit"])
+        return draft
+    return None
+
+
+def _named_projects(q: QueryView, doc: dict, view: IndexView) -> list[dict]:
+    """Project rows that a free word of the question names whole (coverage 1.0)."""
+    rows = view.project_rows(doc["doc"]) + view.project_rows(doc["doc"], carried=True)
+    terms = [t for t in q.terms if len(t) >= 2 and t not in q.metrics]
+    return [r for r in match_projects(terms, rows) if max(coverage(t, r["row"] or "") for t in terms) >= 1.0]
 
 
 def _project_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:

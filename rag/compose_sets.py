@@ -153,6 +153,10 @@ def _prefix_sum(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
 def compose_list(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     """Lists: projects over a threshold, carried-over projects, all projects, internal units."""
     text = q.question
+    if SUBORDINATE_RE.search(text):
+        draft = _internal_units(doc, view, _SUBORDINATE_SENTENCE)
+        if draft:
+            return draft
     if "内设" in text or "科室" in text or "处室" in text or "机构" in text:
         return _internal_units(doc, view)
     carried = "结转" in text
@@ -173,17 +177,23 @@ def compose_list(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     listing = "；".join(f"{f['row']} {fmt_amount(f['value'], f['unit'])}" for f in rows[:12])
     what = "上年结转项目" if carried else "项目"
     which = "符合条件的" if q.threshold else ""
-    more = "（以上为金额最大的12个）" if len(rows) > 12 else ""
+    more = "（只列出金额最大的几项）" if len(rows) > 12 else ""
     draft.text = f"{doc['department']}{doc['year']}年{which}{what}共{len(rows)}个：{listing}{more}。"
     return draft
 
 
-def _internal_units(doc: dict, view: IndexView) -> Draft | None:
+SUBORDINATE_RE = re.compile(r"下属|下面|下设|所属|管着|管辖|二级单位|哪些单位|几个单位")
+_SUBORDINATE_SENTENCE = re.compile(r"下属单位|下设单位|所属单位|下设|二级单位|包括.{0,40}单位")
+_INTERNAL_SENTENCE = re.compile(r"内设|科室|处室")
+
+
+def _internal_units(doc: dict, view: IndexView, wanted: re.Pattern = _INTERNAL_SENTENCE) -> Draft | None:
+    """The 机构设置 sentence that lists internal units (or, with `wanted`, subordinate units)."""
     for section in view.sections(doc["doc"]):
         if "机构设置" not in section["heading"]:
             continue
         for sentence in re.split(r"(?<=[。])", section["text"].replace("\n", "")):
-            if re.search(r"内设|科室|处室", sentence) and re.search(r"[、，]", sentence):
+            if wanted.search(sentence) and re.search(r"[、，]|没有", sentence):
                 from rag.compose_text import _cite_sentence
 
                 citation = _cite_sentence(view, doc["doc"], section, sentence)

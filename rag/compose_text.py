@@ -172,11 +172,23 @@ def compose_define(q: QueryView, view: IndexView) -> Draft:
         return Draft("已加载文件的名词解释中没有找到这个词。", refused=True)
     best = max(entries, key=lambda e: (_term_score(term, e["term"]), len(e["definition"] or "")))
     if _term_score(term, best["term"]) < 0.6:
-        return Draft(f"已加载文件的名词解释中没有“{term}”的解释。", refused=True)
+        return _defined_inside(term, entries, view) or Draft(f"已加载文件的名词解释中没有“{term}”的解释。", refused=True)
     citation = view.cite_lines(best["doc"], "名词解释", best["line_start"], best["line_end"],
                                f"{best['term']}：{best['definition']}")  # fmt: skip
     definition = re.sub(r"^(是)?指", "", best["definition"]).strip()
     return Draft(f"按预算文件“名词解释”：{best['term']}，指{definition}", citations=[citation])
+
+
+def _defined_inside(term: str, entries: list[dict], view: IndexView) -> Draft | None:
+    """A term explained inside another entry (公务用车运行维护费 within 三公经费): quote that clause."""
+    for entry in sorted(entries, key=lambda e: len(e["definition"] or ""), reverse=True):
+        for clause in re.split(r"(?<=[；;。])", entry["definition"] or ""):
+            if len(term) >= 3 and term in clause and re.search(rf"{re.escape(term)}[^，,；;。]{{0,4}}(?:反映|指|是指|包括|是)", clause):
+                clause = re.sub(r"^其中[:：]", "", clause.strip())
+                citation_text = f"{entry['term']}：{entry['definition']}"
+                citation = view.cite_lines(entry["doc"], "名词解释", entry["line_start"], entry["line_end"], citation_text)
+                return Draft(f"按预算文件“名词解释”（{entry['term']}条）：{clause}", citations=[citation])
+    return None
 
 
 def _term_score(term: str, entry: str) -> float:

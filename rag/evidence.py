@@ -168,4 +168,12 @@ def _is_aggregate_row(label: str, department: str) -> bool:
     if label in {"合计", "总计", "小计", "部门合计"}:
         return True
     core = re.sub(r"（.*?）|\(.*?\)", "", department)
+    bare = re.sub(r"（.*?）|\(.*?\)", "", label)
+    if bare in core or department.startswith(bare):
+        return True
+    if _PROJECT_WORDS.search(bare.replace(core, "")):
+        return False  # 山西省政务服务中心食堂运行经费 is a project of that unit, not its subtotal
     return similarity(re.sub(r"（.*?）|\(.*?\)", "", label), core) > 0.8 or label.endswith(("中心", "局", "部", "委员会"))
+
+
+_PROJECT_WORDS = re.compile(r"费|经费|项目|资金|建设|补助|补贴|运行|运维|服务(?!中心)|采购|购置|维修|改造|保障|工程")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from rag.homophones import sounds_like
 from rag.question_flags import Span, find_amounts, normalize_question
 from rag.vocabulary import CANONICAL_NAMES, DOCUMENT_TERMS, FIGURE_WORDS
 
@@ -60,6 +61,7 @@ def find_metrics(text: str, taken: list[Span]) -> tuple[list[str], list[Span]]:
         word = next(w for w in _FUZZY if len(w) == len(m.group(0)) and _one_typo(m.group(0), w))
         found.append((m.start(), _FUZZY[word]))  # 基本之出 → 基本支出
         spans.append(m.span())
+    found += _homophone_metrics(mask(masked, spans), spans)
     metrics: list[str] = []
     for _, name in sorted(found, key=lambda item: item[0]):
         if name not in metrics:
@@ -84,12 +86,32 @@ def find_metrics(text: str, taken: list[Span]) -> tuple[list[str], list[Span]]:
     return metrics, spans
 
 
+_SOUND_WORDS = sorted((w for w in _LEXICON if len(w) >= 3), key=len, reverse=True)
+
+
+def _homophone_metrics(masked: str, spans: list[Span]) -> list[tuple[int, str]]:
+    """Figure words typed with a sound-alike character (招代费 → 公务接待费); adds their offsets to `spans`."""
+    found: list[tuple[int, str]] = []
+    taken = [False] * len(masked)
+    for word in _SOUND_WORDS:
+        n = len(word)
+        for start in range(len(masked) - n + 1):
+            window = masked[start : start + n]
+            if _HOLE in window or any(taken[start : start + n]) or not sounds_like(window, word):
+                continue
+            found += [(start, name) for name in _LEXICON[word]]
+            spans.append((start, start + n))
+            taken[start : start + n] = [True] * n
+    return found
+
+
 def _one_typo(window: str, word: str) -> bool:
     diffs = [i for i, (a, b) in enumerate(zip(window, word, strict=True)) if a != b]
     return len(diffs) == 1 and diffs[0] > 0
 
 
 _SEPARATORS = re.compile(
+    r"(?:要|需要|得|一年|每年)?花(?=多少|几|了|掉|费了)|一年要|每年要|一年|每年|全年|一个月|每月|今年|明年|去年|"
     r"干什么|干嘛|干啥|做什么|做啥|用来|有什么用|负责什么|负责哪些|负责|职责|职能|主要工作|"
     r"请问|我想知道|想知道|我想问|想问一下|想问|问一下|告诉我|帮我查一下|帮我查|帮我|查一下|看一下|看看|一下|"
     r"多少钱|是多少|有多少|多少个|多少|几个|几辆|几台|几项|有几|哪些|哪几个|哪个|哪家|什么|为什么|为啥|为何|怎么回事|怎么|咋|原因|"

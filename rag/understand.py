@@ -118,6 +118,7 @@ _LIST_RE = re.compile(
     r"花在哪|用在哪|花到哪|用到哪|主要用于|用途|有哪些|哪些|都有什么|都有啥|列出|列举|列一下|包括什么|包括哪|分别是什么|"
     r"明细|清单|都是什么|哪几项"
 )
+_COMPOSITION_RE = re.compile(r"(?:都|主要)?(?:包括|包含|含有|涵盖)(?:了)?(?:哪些|什么|啥)(?:钱|开支|费用|内容|支出|东西)?|由(?:什么|哪些)组成")
 _RANK_RE = re.compile(r"排名|排序|排一下|排个序|从高到低|从大到小|从低到高|从小到大")
 _DIFF_RE = re.compile(r"差多少|相差|差距|差额|差了多少|多多少|少多少|高多少|低多少")
 _SHARE_RE = re.compile(r"占比|比例|比重|百分之几|百分比|占.{0,8}(?:%|百分|几成|比)|占总")
@@ -191,8 +192,12 @@ def _understand_one(question: str, docs: list[DocInfo], previous: Query | None) 
             query, text
         )  # 吕梁审批局2023年预算多少: the total, not 那…呢
         _inherit_rest(query, previous, docs, follow_up, intent_cue, own_department or own_total)
+    if query.intent == "list" and not query.departments and _COMPOSITION_RE.search(text) and (
+        query.metrics or query.terms
+    ):
+        query.intent = "define"  # 单位资金包括哪些？ the glossary says what the term covers
     if query.intent == "define":
-        query.define_term = define_term(text, query.metrics)
+        query.define_term = define_term(_COMPOSITION_RE.sub("", text), query.metrics)
     if not query.metrics and not query.terms and _wants_total(query, text):
         query.metrics = ["收入总计"]  # 预算多少 / 一共多少钱: the total budget
     query.latest_year = _latest_year(query, docs)
