@@ -16,6 +16,7 @@ from rag.evidence import Draft, IndexView, fmt_amount, similarity
 from rag.homophones import same_char
 from rag.numbers import to_wan
 from rag.query_view import QueryView
+from rag.verify import Evidence
 
 if TYPE_CHECKING:
     from rag.answer import Answerer
@@ -274,14 +275,14 @@ def match_projects(terms: list[str], rows: list[dict]) -> list[dict]:
     scored = []
     for row in rows:
         label = row["row"] or ""
-        score = max((coverage(t, label) for t in terms if len(t) >= 2), default=0.0)
+        score, length = max(((coverage(t, label), len(t)) for t in terms if len(t) >= 2), default=(0.0, 0))
         if score >= 0.75:
-            scored.append((score, -len(label), row))
-    scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+            scored.append((score, length, -len(label), row))
+    scored.sort(key=lambda s: (s[0], s[1], s[2]), reverse=True)
     if not scored:
         return []
-    top = scored[0][0]
-    return [row for score, _, row in scored if score >= top - 1e-9]
+    top, longest = scored[0][0], scored[0][1]
+    return [row for score, length, _, row in scored if score >= top - 1e-9 and length == longest]
 
 
 _CODE_RE = re.compile(r"(?<![\d.])(\d{3}(?:\d{2}){0,2})(?![\d.]|万|元|年|%|个|名|辆)")
@@ -315,8 +316,42 @@ def _named_projects(q: QueryView, doc: dict, view: IndexView) -> list[dict]:
     return [r for r in match_projects(terms, rows) if max(coverage(t, r["row"] or "") for t in terms) >= 1.0]
 
 
+_PROJECT_SUM_RE = re.compile(r"一共|合计|总共|加起来|共计|总和|加在一起|之和|合起来")
+
+
+def _projects_per_term(terms: list[str], rows: list[dict]) -> list[dict]:
+    """The best project row for each term (创新能力建设加消费券 → two rows), in question order, each once."""
+    pieces = [p for t in terms for p in re.split(r"加上|再加|加|和|与|及|、|以及", t) if len(p) >= 2]
+    chosen: list[dict] = []
+    for piece in pieces:
+        best = match_projects([piece], rows)
+        if len(best) == 1 and best[0] not in chosen:
+            chosen.append(best[0])
+    return chosen
+
+
+def _project_sum(q: QueryView, doc: dict, rows: list[dict], view: IndexView) -> Draft | None:
+    """Several named projects and 一共多少: each amount and their sum, with the arithmetic."""
+    chosen = _projects_per_term(q.terms, rows)
+    if len(chosen) < 2 or len({f["unit"] for f in chosen}) != 1:
+        return None
+    total = sum((f["value"] for f in chosen), Decimal(0))
+    draft = Draft("", facts_used=chosen, citations=[view.cite_fact(f) for f in chosen])
+    draft.derived.append(Evidence(total, chosen[0]["unit"], doc["doc"], chosen[0]["line"], "arithmetic"))
+    terms = " + ".join(fmt_amount(f["value"], f["unit"]) for f in chosen)
+    names = "、".join(f"“{f['row']}”" for f in chosen)
+    draft.text = (f"{doc['department']}{doc['year']}年{names}合计 {terms} = {fmt_amount(total, chosen[0]['unit'])}"
+                  f"（见{chosen[0]['tbl']}）。")  # fmt: skip
+    draft.figure = fmt_amount(total, chosen[0]["unit"])
+    return draft
+
+
 def _project_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     rows = view.project_rows(doc["doc"]) + view.project_rows(doc["doc"], carried=True)
+    if _PROJECT_SUM_RE.search(q.question):
+        summed = _project_sum(q, doc, rows, view)
+        if summed:
+            return summed
     matches = match_projects(q.terms, rows)
     if not matches:
         return None

@@ -347,9 +347,25 @@ def _select(candidates: list[_Candidate], question: str) -> list[DepartmentMatch
         for department in sorted(departments, key=lambda d: (best[d].start, d)):
             if total[department] >= top - 1e-9 and department not in chosen:
                 chosen.append(department)
+        chosen += _side_by_side(group, chosen, total)
     chosen.sort(key=lambda d: (best[d].start, d))
     return [DepartmentMatch(d, round(min(total[d], 1.0), 2), best[d].how, question[best[d].start : best[d].end])
             for d in chosen]  # fmt: skip
+
+
+def _side_by_side(group: list[_Candidate], chosen: list[str], total: dict[str, float]) -> list[str]:
+    """Departments named next to the chosen ones inside one overlapping run (综改区政务中心比大同政务中心): a
+    look-alike that spans both must not hide the other name."""
+    taken = [c for c in group if c.department in chosen and total[c.department] - c.score < 0.2]
+    taken = [max((c for c in taken if c.department == d), key=lambda c: c.score) for d in {c.department for c in taken}]
+    extra: list[str] = []
+    for c in sorted(group, key=lambda c: -c.score):
+        if c.department in chosen or c.department in extra or c.score < 0.9:
+            continue
+        if all(c.end <= t.start or c.start >= t.end for t in taken):
+            extra.append(c.department)
+            taken.append(c)
+    return extra
 
 
 def _org_phrase_end(question: str, start: int) -> int:

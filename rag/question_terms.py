@@ -67,12 +67,13 @@ def find_metrics(text: str, taken: list[Span]) -> tuple[list[str], list[Span]]:
         if name not in metrics:
             metrics.append(name)
     rest = mask(text, taken + spans)
-    if "车" in rest and _COUNT_RE.search(rest) and "公务用车" not in metrics:
+    counted = _COUNT_RE.search(rest) or re.search(r"\d\s*辆", text)
+    if "车" in rest and counted and "公务用车" not in metrics:
         metrics.append("公务用车")  # 车有几辆
     if {"公务用车", _CAR_MONEY} & set(metrics):
         car = (
             "公务用车"
-            if _COUNT_RE.search(rest) or (not _MONEY_RE.search(rest) and "公务用车" in metrics)
+            if counted or (not _MONEY_RE.search(rest) and "公务用车" in metrics)
             else _CAR_MONEY
         )
         metrics = [car if m in {"公务用车", _CAR_MONEY} else m for m in metrics]

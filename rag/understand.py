@@ -118,6 +118,7 @@ _LIST_RE = re.compile(
     r"花在哪|用在哪|花到哪|用到哪|主要用于|用途|有哪些|哪些|都有什么|都有啥|列出|列举|列一下|包括什么|包括哪|分别是什么|"
     r"明细|清单|都是什么|哪几项"
 )
+_COMPARE_FOLLOW_UP_RE = re.compile(r"^(?:那|那么|那它|它|再)?(?:比|和|跟|与|同|对比|相比|较)")
 _COMPOSITION_RE = re.compile(r"(?:都|主要)?(?:包括|包含|含有|涵盖)(?:了)?(?:哪些|什么|啥)(?:钱|开支|费用|内容|支出|东西)?|由(?:什么|哪些)组成")
 _RANK_RE = re.compile(r"排名|排序|排一下|排个序|从高到低|从大到小|从低到高|从小到大")
 _DIFF_RE = re.compile(r"差多少|相差|差距|差额|差了多少|多多少|少多少|高多少|低多少")
@@ -162,6 +163,10 @@ def _understand_one(question: str, docs: list[DocInfo], previous: Query | None) 
     follow_up = previous is not None and bool(_FOLLOW_UP_RE.search(text) or short)
     if previous is not None and not own_department:
         _inherit_departments(query, previous)
+    if previous is not None and query.departments and _COMPARE_FOLLOW_UP_RE.match(text):
+        follow_up = True  # 比大同政务中心多多少？ after a question about another department: compare the two
+        named = {m.department for m in query.departments}
+        query.departments = [m for m in previous.departments if m.department not in named] + query.departments
 
     query.latest_year = _latest_year(query, docs)
     years = find_years(text, query.latest_year)
