@@ -129,7 +129,7 @@ def compose_lookup(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     draft = _code_answer(q, doc, view)
     if draft:
         return draft
-    if q.wants_target:
+    if q.terms:
         draft = _indicator_answer(q, doc, view)
         if draft:
             return draft
@@ -367,17 +367,31 @@ def _project_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     return draft
 
 
+_INDICATOR_FILLER = re.compile(r"目标值?|指标值?|计划|预计|预期|大概|能够|可以|能|达到|实现|要求|考核")
+
+
 def _indicator_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
-    """A project's performance target (指标值), from its 项目支出绩效目标表."""
-    targets = view.targets(doc["doc"])
-    fake_rows = [{"row": t["project"], **t} for t in targets]
-    projects = match_projects(q.terms, fake_rows) if q.terms else []
-    indicators = [i for i in view.indicators(doc["doc"]) if not projects or i["project"] in {p["project"] for p in projects}]
+    """A project's performance target (指标值), from its 项目支出绩效目标表: the indicator whose name the
+    question's other words name (免费刻章 → 提供免费刻章数量), or a target word (面积, 满意度) when it asks for one."""
+    rows = [{"row": t["project"], **t} for t in view.targets(doc["doc"])]
+    projects = match_projects(q.terms, rows) if q.terms else []
+    if not projects and (q.metrics or not q.wants_target):
+        return None  # 办公用房多大面积: the figure itself, not some project's target
+    names = {p["project"] for p in projects}
+    indicators = [i for i in view.indicators(doc["doc"]) if not names or i["project"] in names]
     if not indicators:
         return None
-    words = [w for w in q.target_words if w]
-    best = max(indicators, key=lambda i: max((coverage(w, i["name"]) for w in words), default=0.0))
-    if not words or max(coverage(w, best["name"]) for w in words) < 0.75:
+    pieces = [piece for term in q.terms for piece in _INDICATOR_FILLER.split(term) if len(piece) >= 2]
+    pieces = [p for p in pieces if not any(coverage(p, name) >= 1.0 for name in names)]
+    words = pieces + (q.target_words if q.wants_target else [])
+    if not words:
+        return None
+
+    def score(indicator: dict) -> float:
+        return max(coverage(w, indicator["name"]) for w in words)
+
+    best = max(indicators, key=score)
+    if score(best) < 0.75:
         return None
     part = f"项目支出绩效目标表（{best['project']}）"
     citation = view.cite_lines(doc["doc"], part, best["line"], best["line"])

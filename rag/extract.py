@@ -2,7 +2,9 @@
 
 Key figures come from the tables first; where only the text states them (政府采购, 编制, vehicles, floor area)
 or where the text states them too (基本支出 in 第三部分), text facts are added with origin='text', so that a
-figure the text and a table give differently is visible to the checks and the answers.
+figure the text and a table give differently is visible to the checks and the answers. Head counts a sheet
+states as label and value cells (整体支出绩效目标申报表: 核定的人员编制数 | 21人 | 实际在职人员总数 | 36人) are
+key figures too (编制, 在职人数).
 """
 
 from __future__ import annotations
@@ -66,6 +68,16 @@ TEXT_PATTERNS: list[tuple[str, str, str]] = [  # (name, regex with one number gr
     ("公务用车购置费", r"公务用车购置费(?:预算)?(?:支出)?(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
     ("公务用车运行维护费", r"公务用车运行(?:维护)?费(?:预算)?(?:支出)?(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
 ]
+STAFF_LABELS: list[tuple[str, re.Pattern[str]]] = [
+    # (name, a whole label cell): 核定的人员编制数, 核定编制数, 人员编制数, 编制人数, 编制数, 核定编制 | 实际在职人员总数,
+    # 在职人员总数, 在职人员数, 在职人数, 实有人数, 实有人员数. Whole cells only, so 车辆编制数, 在编人员数 (a part of
+    # the 在职 count), 在职干部职工人数 (a project's indicator) and prose (梳理编制公布) never match.
+    ("编制", re.compile(r"(?:核定(?:的)?)?(?:人员)?编制(?:人)?数|核定(?:的)?(?:人员)?编制")),
+    ("在职人数", re.compile(r"(?:实际)?在职(?:人员)?(?:总)?(?:人)?数|实有(?:人员)?(?:总)?(?:人)?数")),
+]
+_STAFF_VALUE = re.compile(r"(\d+)\s*(人|名)?")
+_VEHICLES = re.compile(r"车|辆")
+"""A bare number ('21', no 人/名) counts only on a line that is not about vehicles (公务用车 | 编制数 | 4)."""
 TOTAL_QUALIFIERS = (
     "财政拨款", "一般公共预算", "政府性基金", "国有资本经营", "资金", "事业", "经营", "其他", "专户", "本年",
     "当年", "基金", "拨款", "上级补助", "附属单位", "采购", "项目", "非税", "、",
@@ -79,7 +91,10 @@ def extract_facts(doc: Document) -> list[Fact]:
     """All facts of a document: table cells, key figures from tables, figures stated in the text."""
     facts = [*table_cell_facts(doc), *project_target_facts(doc)]
     facts += key_figures(doc, facts)
-    facts += text_facts(doc)
+    staff = staff_facts(doc)
+    stated = {(f.name, f.value, f.line) for f in staff}
+    facts += staff
+    facts += [f for f in text_facts(doc) if (f.name, f.value, f.line) not in stated]
     return facts
 
 
@@ -185,6 +200,49 @@ def key_figures(doc: Document, cells: list[Fact]) -> list[Fact]:
         add(running, total.label if total else "合计", "合计", value, total.line if total else running.line_start,
             "机关运行经费")  # fmt: skip
     return out
+
+
+def staff_facts(doc: Document) -> list[Fact]:
+    """编制 and 在职人数 from label and value cells of one line ('核定的人员编制数\t21人', '编制数：21人'), in 名 like
+    the text's 编制; the line's table (if any) is the fact's table. The first label of each name in a line counts."""
+    out: list[Fact] = []
+    for line in doc.lines:
+        if "\t" not in line.text:
+            continue
+        bare = not _VEHICLES.search(line.text)
+        cells = [re.sub(r"\s+", "", normalize_text(cell)) for cell in line.text.split("\t")]
+        named: set[str] = set()
+        for i in range(len(cells)):
+            for name, label in STAFF_LABELS:
+                if name in named or not (found := _staff_value(cells, i, label, bare)):
+                    continue
+                value, column = found
+                table = next((t for t in doc.tables if t.line_start <= line.no <= t.line_end), None)
+                where = table_display_title(table) if table else _section_path(doc, line.no)
+                out.append(_fact(doc, where, name, column, value, "名", line.no, name=name))
+                named.add(name)
+    return out
+
+
+def _staff_value(cells: list[str], i: int, label: re.Pattern[str], bare: bool) -> tuple[Decimal, str] | None:
+    """(count, label) when cells[i] is the label with its count inline ('编制数：21人') or in the next non-empty
+    cell ('21人'; '21' only if `bare`)."""
+    cell = cells[i]
+    if inline := re.fullmatch(rf"({label.pattern})[：:]?{_STAFF_VALUE.pattern}", cell):
+        text, value, unit = inline.group(1), inline.group(2), inline.group(3)
+    elif label.fullmatch(cell.rstrip("：:")):
+        following = _STAFF_VALUE.fullmatch(next((c for c in cells[i + 1 :] if c), ""))
+        if not following:
+            return None
+        text, value, unit = cell.rstrip("：:"), following.group(1), following.group(2)
+    else:
+        return None
+    return (Decimal(value), text) if unit or bare else None
+
+
+def _section_path(doc: Document, line: int) -> str:
+    section = next((s for s in reversed(doc.sections) if s.line_start <= line <= s.line_end), None)
+    return (" / ".join(section.path) or section.heading) if section else ""
 
 
 def _sangong_figures(doc: Document) -> list[Fact]:

@@ -17,6 +17,8 @@ KEY_FIGURES = [
     ("001", "上年结转", "1223.00", "万元", 124),
     ("001", "本年收入合计", "6389.17", "万元", 123),
     ("001", "三公经费", "4.50", "万元", 329),
+    ("001", "编制", "21", "名", 467),
+    ("001", "在职人数", "36", "名", 467),
     ("002", "收入总计", "3058.09", "万元", 118),
     ("002", "上年结转", "191.58", "万元", 117),
     ("002", "机关运行经费", "182.72", "万元", 359),
@@ -63,3 +65,37 @@ def test_project_target_amount_in_yuan(parsed_seeds):
 def test_text_states_a_different_basic_spending(seed_facts):
     values = {f.value for f in seed_facts["004"] if f.name == "基本支出"}
     assert {Decimal("172.13"), Decimal("438.68")} <= values, "表3 vs 第三部分六 disagree in 004"
+
+
+def test_staff_counts_from_the_overall_sheet(seed_facts):
+    """001 states its head counts only in the 整体支出绩效目标申报表 (核定的人员编制数 21人 | 实际在职人员总数 36人);
+    003 states none (its 车辆编制数为4辆 are vehicles, 梳理编制公布 is a verb)."""
+    staff = [(f.name, f.value, f.unit, f.line, f.origin, f.column) for f in seed_facts["001"]
+             if f.name in ("编制", "在职人数")]  # fmt: skip
+    assert staff == [
+        ("编制", Decimal("21"), "名", 467, "table", "核定的人员编制数"),
+        ("在职人数", Decimal("36"), "名", 467, "table", "实际在职人员总数"),
+    ]
+    sheet = next(f for f in seed_facts["001"] if f.name == "编制").table
+    assert sheet == "县(区)级预算部门(单位)整体支出绩效目标申报表"
+    assert not [f for f in seed_facts["003"] if f.name in ("编制", "在职人数")]
+
+
+def test_staff_counts_only_from_whole_label_cells():
+    from rag.extract import staff_facts
+    from rag.parse import parse_document
+    from rag.types import Line, SourceText
+
+    texts = [
+        "山西省某某局2024年部门预算", "一、部门基本情况", "梳理编制公布“马上办”事项清单。",
+        "部门基本信息\t部门名称\t山西省某某局", "\t核定编制数：12人\t在职人员数\t15",
+        "公务用车\t编制数\t4\t实有数\t4", "\t车辆编制数\t4辆", "\t其中:在编人员数\t21人",
+        "\t在职干部职工人数\t11人", "\t实有人数\t30人\t编制人数\t28名", "\t派驻单位在编人员考核奖发\t50人",
+    ]  # fmt: skip
+    lines = [Line(i + 1, t) for i, t in enumerate(texts)]
+    source = SourceText(path="x.txt", name="x.txt", lines=lines, sha256="0")
+    found = [(f.name, f.value, f.line) for f in staff_facts(parse_document(source))]
+    assert found == [
+        ("编制", Decimal("12"), 5), ("在职人数", Decimal("15"), 5),
+        ("在职人数", Decimal("30"), 10), ("编制", Decimal("28"), 10),
+    ]  # fmt: skip
