@@ -66,7 +66,7 @@ class Answerer:
             question=question,
             text=text,
             refused=draft.refused,
-            citations=draft.citations,
+            citations=_unique_citations(draft.citations),
             numbers=checks,
             figure=draft.figure if any(c.verified for c in checks) or not checks else "",
             intent=getattr(query, "intent", ""),
@@ -98,6 +98,17 @@ class Answerer:
                     return safe, checks, "llm"
         safe, checks = verify_answer_text(draft.text, evidence)
         return safe, checks, "builtin"
+
+
+def _unique_citations(citations: list) -> list:
+    """Each cited place once, in first-cited order."""
+    seen, unique = set(), []
+    for c in citations:
+        key = (c.doc, c.part, c.line_start, c.line_end)
+        if key not in seen:
+            seen.add(key)
+            unique.append(c)
+    return unique
 
 
 def _ms(start: float) -> float:

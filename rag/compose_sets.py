@@ -20,6 +20,8 @@ SPENDING_MIX_RE = re.compile(
     r"支出结构|支出构成|钱.{0,4}怎么花|主要(?:花|支出|用)(?:在|于)?(?:哪|什么)"
 )
 """'钱主要花在哪': the spending mix (基本 vs 项目, the largest function classes)."""
+_SHARE_WORDS = (("项目", "项目支出"), ("基本", "基本支出"), ("人员", "人员经费"), ("公用", "公用经费"))
+"""'多少比例花在项目上': the part a share question names by a short word."""
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -100,6 +102,8 @@ def compose_compare(q: QueryView, docs: list[dict], view: IndexView) -> Draft | 
 
 def _share(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     metric = next((m for m in q.metrics if m not in {"支出总计", "收入总计"}), None)
+    if metric is None:
+        metric = next((name for word, name in _SHARE_WORDS if word in q.question), None)
     if metric is None:
         return None
     part_facts = view.named(doc["doc"], metric)

@@ -80,9 +80,47 @@ def section_change(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     return None
 
 
+_REASON_MARK = re.compile(r"(主要原因是|原因是|原因：|原因为|主要是由于|主要是因为|由于)[：:]?")
+_RESTATEMENT = re.compile(r"；(?=本年|[^；。]{0,14}(?:总计|合计))")
+_DELTA_CLAUSE = re.compile(r"^[^，,；;]*(?:增加|减少|增长|下降)[^，,；;]*\d[^，,；;]*$")
+
+
 def _reason_in(sentence: str) -> str:
     match = re.search(r"(主要原因是|原因是|原因：|原因为|主要是由于|主要是因为|由于)[：:]?([^。；]+)", sentence)
     return match.group(2) if match else ""
+
+
+def _reasons(text: str, start: int = 0) -> tuple[str, int]:
+    """The reason the text gives after `start` (主要原因是…), to the end of its sentence but not into a restatement
+    of the totals; and where it ends."""
+    match = _REASON_MARK.search(text, start)
+    if match is None:
+        return "", -1
+    end = text.find("。", match.end())
+    end = len(text) if end < 0 else end
+    reason = text[match.end() : end]
+    cut = _RESTATEMENT.search(reason)
+    reason = reason[: cut.start()] if cut else reason
+    return reason.strip("，,；; "), match.end() + len(reason)
+
+
+def _only_deltas(reason: str) -> bool:
+    """A reason that only restates figures (基本支出较上年减少69.65万元，项目支出…减少724.22万元)."""
+    clauses = [c for c in re.split(r"[，,；;]", reason) if c.strip()]
+    return bool(clauses) and all(_DELTA_CLAUSE.match(c.strip()) for c in clauses)
+
+
+def _full_reason(section_text: str) -> str:
+    """The document's reason for a change, with its detail when the first reason only restates figures."""
+    text = re.sub(r"\s*\n\s*", "", section_text)
+    reason, end = _reasons(text)
+    if reason and _only_deltas(reason):
+        detail = _REASON_MARK.search(text, end)
+        if detail:
+            body = text[detail.end() : detail.end() + 420]
+            body = body[: body.rfind("。") + 1] if "。" in body else body
+            reason = f"{reason}。具体是：{body.rstrip('。')}"
+    return reason
 
 
 def compose_explain(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
@@ -104,8 +142,9 @@ def compose_explain(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     citations = [_cite_sentence(view, doc["doc"], section, s) for s in chosen[:2]]
     who = f"{doc['department']}{doc['year']}年"
     change = _CHANGE_RE.search(normalize_text(first))
-    reason = _reason_in(first)
+    reason = _full_reason(section["text"]) if _reason_in(first) else ""
     if reason:
+        citations = [_cite_sentence(view, doc["doc"], section, reason), *citations]
         lead = f"与上年相比{change.group(1)}{change.group(2)}万元" if change else ""
         percent = f"（{change.group(3)}{change.group(4)}%）" if change and change.group(4) else ""
         text = f"{who}{lead}{percent}，文件说明的原因是：{reason.strip('，,；;。 ')}。" if lead else (

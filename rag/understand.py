@@ -192,6 +192,9 @@ def _understand_one(question: str, docs: list[DocInfo], previous: Query | None) 
     query.terms = free_terms(text, taken, query.name_prefix or query.name_contains)
     _scope(query, text, docs)
 
+    if previous is not None and not query.metrics and len("".join(query.terms)) <= 6:
+        query.metrics = _parts_of(previous.metrics, text)  # 政府采购多少？其中工程多少？
+        query.terms = [] if query.metrics else query.terms
     if previous is not None:
         own_total = not follow_up and _wants_total(
             query, text
@@ -300,6 +303,22 @@ def _inherit_rest(query: Query, previous: Query, docs: list[DocInfo], follow_up:
     if not intent_cue and (elliptical or follow_up):
         query.intent, query.aggregate = previous.intent, query.aggregate or previous.aggregate
         query.inherited.append("intent")
+
+
+_PARTS = {
+    "政府采购": (("工程", "政府采购工程"), ("货物", "政府采购货物"), ("服务", "政府采购服务")),
+    "基本支出": (("人员", "人员经费"), ("公用", "公用经费")),
+    "公务用车购置及运行费": (("购置|买", "公务用车购置费"), ("运行|维护|运维", "公务用车运行维护费")),
+}
+
+
+def _parts_of(previous_metrics: list[str], text: str) -> list[str]:
+    """The parts of the earlier figure that a follow-up names by a short word (其中工程多少 → 政府采购工程)."""
+    for metric in previous_metrics:
+        parts = [part for word, part in _PARTS.get(metric, ()) if re.search(word, text)]
+        if parts:
+            return parts
+    return []
 
 
 def _wants_total(query: Query, text: str) -> bool:
