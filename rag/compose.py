@@ -75,6 +75,10 @@ def compose(query: object, question: str, answerer: Answerer) -> Draft:
 
 def pick_documents(q: QueryView, view: IndexView) -> tuple[list[dict] | Draft, str]:
     """The documents the question is about, and a note when the year was not given or not available."""
+    if not q.departments and q.terms:
+        owner = _project_owner(q, view)
+        if owner is not None:  # 省级政务大厅综合窗口…: the one document that has such a project
+            return [owner], f"（按{owner['department']}{owner['year']}年{owner['scope']}{owner['kind']}中的项目回答。）"
     departments = q.departments or sorted({d["department"] for d in view.documents})
     chosen, notes = [], []
     for department in departments:
@@ -86,8 +90,10 @@ def pick_documents(q: QueryView, view: IndexView) -> tuple[list[dict] | Draft, s
             if not exact:
                 years = "、".join(f"{d['year']}年" for d in docs)
                 if q.departments:
-                    return Draft(f"文件中没有{department}{q.year}年的预算，只有{years}的{docs[0]['kind']}。"
-                                 "请换个年份再问。", refused=True), ""  # fmt: skip
+                    draft = Draft(f"文件中没有{department}{q.year}年的预算，只有{years}的{docs[0]['kind']}。",
+                                  refused=True)  # fmt: skip
+                    _offer_other_year(q, docs[0], view, draft)
+                    return draft, ""
                 continue
             chosen.append(exact[0])
         else:
@@ -98,6 +104,37 @@ def pick_documents(q: QueryView, view: IndexView) -> tuple[list[dict] | Draft, s
         return Draft("已加载的文件中没有符合条件的预算文件。", refused=True), ""
     note = notes[0] if len(notes) == 1 and len(chosen) == 1 else ""
     return chosen, note
+
+
+def _offer_other_year(q: QueryView, doc: dict, view: IndexView, draft: Draft) -> None:
+    """With a year the documents lack, say what the year they have shows for the same figure."""
+    other = _metric_answer(q, doc, view) if q.metrics else None
+    if other is None or not other.facts_used:
+        draft.text += "请换个年份再问。"
+        return
+    fact = other.facts_used[0]
+    draft.text += f"可以提供的是{doc['year']}年的{q.metrics[0]}：{fmt_amount(fact['value'], fact['unit'])}（见{fact['tbl']}）。"
+    draft.citations.append(view.cite_fact(fact))
+    draft.facts_used.append(fact)
+
+
+def _quoted(label: str) -> str:
+    """A name in Chinese quotes, once (“一窗受理、集成服务” keeps its own)."""
+    label = (label or "").strip()
+    return label if label.startswith("“") and label.endswith("”") else f"“{label}”"
+
+
+def _project_owner(q: QueryView, view: IndexView) -> dict | None:
+    """The only loaded document with a project that a free word of the question names whole (3+ characters)."""
+    terms = [t for t in q.terms if len(t) >= 3]
+    if not terms:
+        return None
+    owners = []
+    for doc in view.documents:
+        rows = view.project_rows(doc["doc"]) + [{"row": t["project"]} for t in view.targets(doc["doc"])]
+        if any(coverage(t, r["row"] or "") >= 1.0 for t in terms for r in rows):
+            owners.append(doc)
+    return owners[0] if len(owners) == 1 else None
 
 
 def _refuse_unknown(name: str, view: IndexView) -> Draft:
@@ -149,10 +186,11 @@ def _metric_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     for metric in q.metrics[:3]:
         facts = view.named(doc["doc"], metric)
         if not facts:
-            row = _row_fact(view, doc["doc"], metric)
-            if row is None:
+            rows = _row_facts(view, doc["doc"], metric)
+            if not rows:
                 continue
-            facts = [row]
+            parts.append(_rows_sentence(metric, rows, doc, view, draft))
+            continue
         primary = facts[0]
         draft.facts_used.append(primary)
         draft.citations.append(view.cite_fact(primary))
@@ -244,6 +282,37 @@ def _premise_verdict(premise: tuple[Decimal, str], fact: dict) -> str:
     if actual is not None and claimed is not None and value == fact["value"] and unit != fact["unit"]:
         return f"不对，单位是{fact['unit']}，不是{unit}：金额为{fmt_amount(fact['value'], fact['unit'])}（即{fmt_amount(actual * 10000, '元')}）。"
     return "不对，与文件不符。"
+
+
+def _row_facts(view: IndexView, doc: str, label: str) -> list[dict]:
+    """A figure that is a table row (住房公积金, 办公费): its first amount in each table that has the row, the
+    function table (表3) first; one per distinct value."""
+    best: dict[str, dict] = {}
+    for fact in view.facts(doc):
+        if fact["origin"] != "table" or fact["name"] or fact["tbl"] in best:
+            continue
+        row = re.sub(r"^[一二三四五六七八九十]+、|^[①②③④]|^\d+[.、．]", "", fact["row"] or "").strip()
+        if row == label or (similarity(label, row) >= 0.95 and (row.startswith(label) or label.startswith(row))):
+            best[fact["tbl"]] = fact
+    expense = view.table_of_key(doc, "支出总表")
+    ordered = sorted(best.values(), key=lambda f: (not (expense and f["tbl"] == expense["display"]), f["line"]))
+    distinct: list[dict] = []
+    for fact in ordered:
+        if all(abs(fact["value"] - other["value"]) > Decimal("0.005") for other in distinct):
+            distinct.append(fact)
+    return distinct
+
+
+def _rows_sentence(metric: str, rows: list[dict], doc: dict, view: IndexView, draft: Draft) -> str:
+    """'住房公积金14.95万元（表3，按支出功能）；另表6（按经济科目）为36.10万元'."""
+    primary = rows[0]
+    for fact in rows:
+        draft.facts_used.append(fact)
+        draft.citations.append(view.cite_fact(fact))
+    text = f"{doc['department']}{doc['year']}年{primary['row']}为{fmt_amount(primary['value'], primary['unit'])}（见{primary['tbl']}）。"
+    for other in rows[1:]:
+        text += f"另外，{other['tbl']}中“{other['row']}”为{fmt_amount(other['value'], other['unit'])}（两张表分类口径不同）。"
+    return text
 
 
 def _row_fact(view: IndexView, doc: str, label: str) -> dict | None:
@@ -360,11 +429,48 @@ def _project_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     for fact in matches[:3]:
         draft.facts_used.append(fact)
         draft.citations.append(view.cite_fact(fact))
-        sentences.append(f"“{fact['row']}”预算{fmt_amount(fact['value'], fact['unit'])}（见{fact['tbl']}）。")
+        sentences.append(f"{_quoted(fact['row'])}预算{fmt_amount(fact['value'], fact['unit'])}（见{fact['tbl']}）。")
     verdict = _premise_verdict(q.premise, matches[0]) if q.premise is not None else ""
     draft.text = verdict + f"{doc['department']}{doc['year']}年" + "".join(sentences)
     draft.figure = fmt_amount(matches[0]["value"], matches[0]["unit"])
     return draft
+
+
+_ASKED_UNIT_RE = re.compile(r"(?:多少|几|多大|多长)(万?(?:件|份|套|人次|个|次|台|户|家|场|期|篇|条|本|册|平方米|平米|天|小时|分钟|所|部|项|批))")
+
+
+def _words(terms: list[str]) -> list[str]:
+    """The jieba words (two characters or more) of the question's free terms."""
+    from rag.retrieve import tokenize
+
+    words: list[str] = []
+    for term in terms:
+        words += [w for w in tokenize(term) if len(w) >= 2 and w not in words]
+    return words
+
+
+def _target_projects(terms: list[str], rows: list[dict]) -> list[dict]:
+    """The performance sheets a question names: nearly whole (coverage ≥ 0.9), else by two or more of its words
+    (大厅备电系统配电室 → 市政大厅建设备电系统经费)."""
+    if not terms:
+        return []
+    close = [r for r in match_projects(terms, rows) if max(coverage(t, r["row"]) for t in terms) >= 0.9]
+    if close:
+        return close
+    words = _words(terms)
+    counted = [(sum(w in r["row"] for w in words), r) for r in rows]
+    best = max((n for n, _ in counted), default=0)
+    return [r for n, r in counted if n == best] if best >= 2 else []
+
+
+def _asked_units(question: str) -> list[str]:
+    """The counting units a question asks in (印多少份 → 份; 多少平米 → 平米, 平方米)."""
+    units = [m.group(1) for m in _ASKED_UNIT_RE.finditer(question)]
+    if re.search(r"多大|面积|多少平", question):
+        units.append("平米")
+    if any(u in {"平米", "平方米"} for u in units):
+        units += ["平米", "平方米", "㎡"]
+    return units
 
 
 _INDICATOR_FILLER = re.compile(r"目标值?|指标值?|计划|预计|预期|大概|能够|可以|能|达到|实现|要求|考核")
@@ -374,7 +480,11 @@ def _indicator_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     """A project's performance target (指标值), from its 项目支出绩效目标表: the indicator whose name the
     question's other words name (免费刻章 → 提供免费刻章数量), or a target word (面积, 满意度) when it asks for one."""
     rows = [{"row": t["project"], **t} for t in view.targets(doc["doc"])]
-    projects = match_projects(q.terms, rows) if q.terms else []
+    projects = _target_projects(q.terms, rows)
+    budget_rows = view.project_rows(doc["doc"])
+    named_rows = [r for r in match_projects(q.terms, budget_rows) if max(coverage(t, r["row"]) for t in q.terms) >= 0.9]
+    if named_rows and not any(similarity(r["row"], p["project"]) >= 0.8 for r in named_rows for p in projects):
+        return None  # the project the question names has no performance sheet of its own
     if not projects and (q.metrics or not q.wants_target):
         return None  # 办公用房多大面积: the figure itself, not some project's target
     names = {p["project"] for p in projects}
@@ -382,13 +492,19 @@ def _indicator_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     if not indicators:
         return None
     pieces = [piece for term in q.terms for piece in _INDICATOR_FILLER.split(term) if len(piece) >= 2]
+    pieces += [w for w in _words(q.terms) if not _INDICATOR_FILLER.fullmatch(w)]
     pieces = [p for p in pieces if not any(coverage(p, name) >= 1.0 for name in names)]
     words = pieces + (q.target_words if q.wants_target else [])
-    if not words:
+    units = _asked_units(q.question) if projects else []
+    if not words and not units:
         return None
 
     def score(indicator: dict) -> float:
-        return max(coverage(w, indicator["name"]) for w in words)
+        named = max((coverage(w, indicator["name"]) for w in words), default=0.0)
+        named += 0.01 * sum(coverage(w, indicator["name"]) >= 1.0 for w in words)  # more words named: a better fit
+        if any(u in (indicator["target"] or "") for u in units):
+            return max(named, 0.5) + 0.3  # 一年办多少件 → the indicator counted in 件
+        return named
 
     best = max(indicators, key=score)
     if score(best) < 0.75:

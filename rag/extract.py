@@ -341,6 +341,8 @@ def text_facts(doc: Document) -> list[Fact]:
                 group = next((k for k in range(1, len(match.groups()) + 1) if match.group(k)), None)
                 if group is None or (name in ("收入总计", "支出总计") and _qualified(folded, match)):
                     continue
+                if _CHANGE_BEFORE.search(folded[max(0, match.start() - 6) : match.start()]):
+                    continue  # '基本支出增加人员经费1408.29万元' states a change, not the figure
                 value = parse_decimal(match.group(group))
                 line_no = lines[bisect_right(starts, match.start(group)) - 1][0]
                 if value is None or (name, value, line_no) in seen:
@@ -349,6 +351,9 @@ def text_facts(doc: Document) -> list[Fact]:
                 out.append(_fact(doc, where, name, "正文", value, unit, line_no, name=name, origin="text"))
     out.sort(key=lambda fact: fact.line)
     return out
+
+
+_CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|压减|节约|调增|调减|增|减|多|少)(?:了)?$")
 
 
 def _qualified(text: str, match: re.Match[str]) -> bool:

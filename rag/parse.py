@@ -357,10 +357,11 @@ class _Walker:
             ):
                 break
             j += 1
-        target = parse_target_table(self.lines[i:j])
-        if target is not None:
-            target.line_start = self.lines[i].no
-            self.targets.append(target)
+        for k, (start, stop) in enumerate(_sheet_spans(self.lines, i, j)):
+            target = parse_target_table(self.lines[start:stop])
+            if target is not None:
+                target.line_start = self.lines[i if k == 0 else start].no
+                self.targets.append(target)
         return j
 
     def _take_glossary_term(self, i: int) -> bool:
@@ -413,3 +414,21 @@ def table_display_title(table: Table) -> str:
     """'表1 预算收支总表' — the name citations use."""
     name = re.sub(r"^\d{4}\s*年度?", "", clean_title(table.title))
     return f"表{table.number} {name}" if table.number else name
+
+
+_PROJECT_NAME_RE = re.compile(r"^\s*项目名称\s*\t")
+_SHEET_YEAR_RE = re.compile(r"^\s*[（(]\s*20\d{2}\s*年度?\s*[）)]\s*$")
+
+
+def _sheet_spans(lines: list[Line], start: int, stop: int) -> list[tuple[int, int]]:
+    """One title can head several sheets when the next sheet's own title is missing (a '项目名称' row starts each):
+    the [start, stop) line ranges of the sheets, each with its '(2023年度)' line."""
+    names = [k for k in range(start, stop) if _PROJECT_NAME_RE.match(lines[k].text)]
+    cuts = [start]
+    for k in names[1:]:
+        cut = k
+        while cut - 1 > cuts[-1] and (not lines[cut - 1].text.strip() or _SHEET_YEAR_RE.match(lines[cut - 1].text)):
+            cut -= 1
+        cuts.append(cut)
+    return list(zip(cuts, [*cuts[1:], stop], strict=True))
+

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-_TARGET_WORDS = re.compile(r"目标|指标|计划|面积|平米|平方米|人数|多少人|多少个|几个|次数|满意度|完成率")
-_TARGET_NOUNS = re.compile(r"(面积|人数|数量|次数|满意度|完成率|达标率|时效|质量|人次|话务量|话量|套数|个数)")
+_TARGET_WORDS = re.compile(r"目标|指标|计划|面积|平米|平方米|人数|多少人|多少个|几个|次数|满意|完成率|及时率|合格率|多大")
+_TARGET_NOUNS = re.compile(r"(面积|人数|数量|次数|满意|完成率|达标率|及时率|合格率|时效|质量|人次|话务量|话量|套数|个数)")
 
 
 class QueryView:
