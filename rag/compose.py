@@ -170,7 +170,7 @@ def compose_lookup(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         draft = _indicator_answer(q, doc, view)
         if draft:
             return draft
-    if q.terms and q.metrics and _named_projects(q, doc, view):
+    if q.terms and q.metrics and named_projects(q, doc, view):
         return _project_answer(q, doc, view)  # 大楼管理运行经费 is a project, not 机关运行经费
     if q.metrics:
         draft = _metric_answer(q, doc, view)
@@ -346,12 +346,13 @@ def match_projects(terms: list[str], rows: list[dict]) -> list[dict]:
         label = row["row"] or ""
         score, length = max(((coverage(t, label), len(t)) for t in terms if len(t) >= 2), default=(0.0, 0))
         if score >= 0.75:
-            scored.append((score, length, -len(label), row))
-    scored.sort(key=lambda s: (s[0], s[1], s[2]), reverse=True)
+            rest = sum(coverage(t, label) for t in terms if len(t) >= 2)  # the other words: 租接送车 → 租赁车
+            scored.append((score, length, round(rest, 3), -len(label), row))
+    scored.sort(key=lambda s: (s[0], s[1], s[2], s[3]), reverse=True)
     if not scored:
         return []
-    top, longest = scored[0][0], scored[0][1]
-    return [row for score, length, _, row in scored if score >= top - 1e-9 and length == longest]
+    top, longest, rest = scored[0][0], scored[0][1], scored[0][2]
+    return [s[-1] for s in scored if s[0] >= top - 1e-9 and s[1] == longest and s[2] == rest]
 
 
 _CODE_RE = re.compile(r"(?<![\d.])(\d{3}(?:\d{2}){0,2})(?![\d.]|万|元|年|%|个|名|辆)")
@@ -378,7 +379,7 @@ def _code_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     return None
 
 
-def _named_projects(q: QueryView, doc: dict, view: IndexView) -> list[dict]:
+def named_projects(q: QueryView, doc: dict, view: IndexView) -> list[dict]:
     """Project rows that a free word of the question names whole (coverage 1.0)."""
     rows = view.project_rows(doc["doc"]) + view.project_rows(doc["doc"], carried=True)
     terms = [t for t in q.terms if len(t) >= 2 and t not in q.metrics]

@@ -125,7 +125,9 @@ def _full_reason(section_text: str) -> str:
 
 def compose_explain(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     """Why a figure changed or what it is for, in the document's own words (the reason clause first)."""
-    if q.terms and not q.metrics:
+    from rag.compose import named_projects
+
+    if q.terms and (not q.metrics or named_projects(q, doc, view)):
         draft = _project_purpose(q, doc, view)
         if draft:
             return draft
@@ -156,18 +158,45 @@ def compose_explain(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     return Draft(f"{who}预算说明（{section['heading']}）中写道：{body}", citations=citations)
 
 
+SHEET_FIELDS = ("项目概况", "立项依据", "项目设立必要性", "项目实施计划", "总体目标", "年度目标", "年度绩效目标")
+_WHY_FIELDS = ("项目设立必要性", "立项依据", "项目概况")
+_WHAT_FIELDS = ("项目概况", "总体目标", "年度绩效目标", "年度目标")
+_WHY_RE = re.compile(r"为什么|为啥|为何|原因|依据|必要|凭什么|怎么要")
+
+
+def sheet_fields(view: IndexView, doc: str, target: dict) -> dict[str, tuple[str, int]]:
+    """The text fields of a performance sheet (项目概况, 立项依据, 项目设立必要性 …) with their lines."""
+    fields: dict[str, tuple[str, int]] = {}
+    for row in view.store.lines(doc, target["line_start"], target["line_end"]):
+        cells = [c.strip() for c in row["text"].split("\t") if c.strip()]
+        if len(cells) < 2:
+            continue
+        label = re.sub(r"\s+", "", cells[0])
+        if label in SHEET_FIELDS and label not in fields and len(cells[1]) >= 4:
+            fields[label] = (max(cells[1:], key=len), row["no"])
+    return fields
+
+
 def _project_purpose(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """What a project is for (项目概况, 总体目标) or why it is needed (项目设立必要性, 立项依据), from its sheet."""
     from rag.compose import match_projects
 
     targets = view.targets(doc["doc"])
     matches = match_projects(q.terms, [{"row": t["project"], **t} for t in targets])
-    if not matches or not matches[0].get("overview"):
+    if not matches:
         return None
     target = matches[0]
+    fields = sheet_fields(view, doc["doc"], target)
+    order = _WHY_FIELDS if _WHY_RE.search(q.question) else _WHAT_FIELDS
+    chosen = [(label, *fields[label]) for label in order if label in fields][:2]
+    if not chosen and target.get("overview"):
+        chosen = [("项目概况", target["overview"], target["line_start"])]
+    if not chosen:
+        return None
     part = f"项目支出绩效目标表（{target['project']}）"
-    overview = _shorten(target["overview"], 220)
-    citation = view.cite_lines(doc["doc"], part, target["line_start"], target["line_start"] + 12, target["overview"])
-    draft = Draft(f"“{target['project']}”是做什么的：{overview}", citations=[citation])
+    said = "；".join(f"{label}：{_shorten(text, 150).rstrip('。；')}" for label, text, _ in chosen)
+    citations = [view.cite_lines(doc["doc"], part, line, line) for _, _, line in chosen]
+    draft = Draft(f"据“{target['project']}”的绩效目标表，{said}。", citations=citations)
     rows = match_projects([target["project"]], view.project_rows(doc["doc"]))
     if rows:
         fact = rows[0]

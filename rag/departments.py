@@ -98,16 +98,17 @@ _HEAD_RE = re.compile(
     r"(委员会|常委会|办公室|办公厅|办事处|中心|局|委|部|厅|院|办|处|站|队|馆|署|政协|人大|室|所|会|社)$"
 )
 ORG_SUFFIX = (r"委办公厅|政府办公室|政府办公厅|委员会|办公室|办公厅|办事处|中心|政府|检察院|法院|政协|人大|管理局|"
-              r"局(?!面|势|长)|委(?!托|屈|员)|(?<![大展餐客门前])厅(?!长)|院(?!子|长)|部(?!门|分|长|署)|办(?!公|理|法|事)|处(?!理|置|长)|"
+              r"局(?!面|势|长)|委(?!托|屈|员)|(?<![大展餐客门前一二三四五六七八九十])厅(?!长)|院(?!子|长)|部(?!门|分|长|署)|办(?!公|理|法|事)|处(?!理|置|长)|"
               r"站(?!点|长)|队(?!长)|馆(?!长)|署(?!名)")  # fmt: skip
 """Office words that end a department name; single characters not when they start another word (部门, 办公费)."""
 _ORG_RE = re.compile(ORG_SUFFIX)
 _BOUNDARY = set("的是在了跟及或比对从向给把被呢吗吧啊呀么、，,。.？?！!：:；;（）()“”\"'《》 年里")
+_OBJECT_BEFORE = set("让给到去在从向往对由被把跟和与离")
 _LEFT_FILLER = re.compile(
     r"^(?:请问|我想知道|想知道|我想问|想问|问一下|告诉我|帮我查|查一下|那么|那个|这个|你们|我们|那|这|请)+"
 )
 _UNANCHORED_RE = re.compile(
-    r"([\u4e00-\u9fff]{2,8}?)(委员会|办公室|检察院|法院|中心|政府|局(?!长)|(?<![大展餐客门前])厅(?!长)|委(?!托|员))"
+    r"([\u4e00-\u9fff]{2,8}?)(委员会|办公室|检察院|法院|中心|政府|局(?!长)|(?<![大展餐客门前一二三四五六七八九十])厅(?!长)|委(?!托|员))"
 )
 _PATTERN_PLACE_RE = re.compile(r"([\u4e00-\u9fff]{2})(市|区|县)")
 _PATTERN_STOP = {"开发", "示范", "高新", "经开", "自贸", "保税", "试验", "园区", "城区", "市区", "辖区", "社区", "小区",
@@ -146,6 +147,8 @@ class DepartmentIndex:
         for start, end, stem in self._place_mentions(question):
             phrase_end = _org_phrase_end(question, end)
             stop = phrase_end or end
+            if not phrase_end and start > 0 and question[start - 1] in _OBJECT_BEFORE:
+                continue  # 不让太原接了: a place the question speaks of, not a department it asks about
             if self._covered(candidates, start, stop, stem):
                 continue
             result.unknown = result.unknown or question[start:stop]

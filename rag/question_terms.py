@@ -114,7 +114,7 @@ def _one_typo(window: str, word: str) -> bool:
 _SEPARATORS = re.compile(
     r"(?:要|需要|得|一年|每年)?花(?=多少|几|了|掉|费了)|一年要|每年要|一年|每年|全年|一个月|每月|今年|明年|去年|"
     r"干什么|干嘛|干啥|做什么|做啥|用来|有什么用|负责什么|负责哪些|负责|职责|职能|主要工作|"
-    r"请问|我想知道|想知道|我想问|想问一下|想问|问一下|告诉我|帮我查一下|帮我查|帮我|查一下|看一下|看看|一下|"
+    r"到底|究竟|具体|大概|大约|请问|我想知道|想知道|我想问|想问一下|想问|问一下|告诉我|帮我查一下|帮我查|帮我|查一下|看一下|看看|一下|"
     r"多少钱|是多少|有多少|多少个|多少|几个|几辆|几台|几项|有几|哪些|哪几个|哪个|哪家|什么|为什么|为啥|为何|怎么回事|怎么|咋|原因|"
     r"是不是|对吧|对吗|对不对|是吗|没错|真的|这么便宜|这么贵|这么多|这么少|这么高|这么低|这么|那么|"
     r"总预算|预算|决算|实际上|实际|执行|花了|花掉|用了|安排了|安排|"
@@ -139,6 +139,7 @@ def free_terms(text: str, taken: list[Span], name_filter: str | None) -> list[st
     terms = [name_filter] if name_filter else []
     for piece in rest.split(_HOLE):
         piece = re.sub(r"(?:那个|这个|的)?项目$", "", piece).strip()
+        piece = re.sub(r"^(?:还需要|需要|还要|要|得|去|来)(?=[\u4e00-\u9fff]{2})", "", piece)  # 为什么要装修
         if len(piece) < 2 or piece in _STOP_PIECES or not re.search(r"[\u4e00-\u9fff]", piece):
             continue
         if piece not in terms:
