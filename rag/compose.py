@@ -34,8 +34,13 @@ def compose(query: object, question: str, answerer: Answerer) -> Draft:
     if q.personal:
         return Draft("预算文件不公开个人的工资、姓名或联系方式，这类信息无法提供。可以问单位的人员经费、工资福利支出等总数。",
                      refused=True)  # fmt: skip
+    parent_note = ""
     if q.unknown_department:
-        return _refuse_unknown(q.unknown_department, view)
+        parent = _parent_department(q.unknown_department, view)
+        if parent is None:
+            return _refuse_unknown(q.unknown_department, view)
+        parent_note = f"（文件中“{q.unknown_department}”属于{parent['department']}，按其{parent['scope']}{parent['kind']}回答。）"
+        q.query.departments, q.query.unknown_department = [parent["department"]], None
     if q.intent == "define":
         return compose_define(q, view)
     if q.out_of_scope and q.departments:
@@ -55,7 +60,9 @@ def compose(query: object, question: str, answerer: Answerer) -> Draft:
     if draft is not None:
         pass
     elif q.intent == "compare" or (len(docs) > 1 and q.intent in {"lookup", ""}):
-        draft = compose_compare(q, docs, view)
+        if len(docs) == 1 and q.terms:  # 免费刻章一年最多刻几套: a target, not a ranking
+            draft = _indicator_answer(q, docs[0], view)
+        draft = draft or compose_compare(q, docs, view)
     elif q.intent == "list":
         draft = compose_list(q, docs[0], view)
     elif q.intent == "explain":
@@ -68,6 +75,8 @@ def compose(query: object, question: str, answerer: Answerer) -> Draft:
         draft = compose_from_passages(q, docs, answerer)
     if note and not draft.refused:
         draft.text = note + draft.text
+    if parent_note:
+        draft.text = parent_note + draft.text
     if q.injection:
         draft.text += "\n（问题中要求改变规则的内容已忽略。）"
     return draft
@@ -137,6 +146,23 @@ def _project_owner(q: QueryView, view: IndexView) -> dict | None:
     return owners[0] if len(owners) == 1 else None
 
 
+def _parent_department(name: str, view: IndexView) -> dict | None:
+    """The loaded document a unit named in the question belongs to: the only department of that place whose
+    document names the unit (吕梁政务中心 → 吕梁市行政审批服务管理局, whose 下属单位 include 市政务服务中心)."""
+    stem = name[:2]
+    docs = [d for d in view.documents if stem in d["department"]]
+    if len({d["department"] for d in docs}) != 1:
+        return None
+    core = re.sub(r"^[\u4e00-\u9fff]{2}[市区县省]?", "", name)
+    if len(core) < 3:
+        return None
+    pattern = re.compile(".{0,3}".join(map(re.escape, core)))
+    doc = docs[0]
+    lines = view.store.lines(doc["doc"], 1, 10**6)
+    belongs = re.compile(r"下属|下设|所属|包括|实施单位")
+    return doc if any(pattern.search(row["text"]) and belongs.search(row["text"]) for row in lines) else None
+
+
 def _refuse_unknown(name: str, view: IndexView) -> Draft:
     loaded = "；".join(f"{d['department']}（{d['year']}年）" for d in view.documents[:8])
     return Draft(f"已加载的预算文件中没有“{name}”的预算。现有的文件是：{loaded}。", refused=True)
@@ -166,6 +192,10 @@ def compose_lookup(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     draft = _code_answer(q, doc, view)
     if draft:
         return draft
+    if q.terms and _SHEET_AMOUNT_RE.search(q.question):
+        draft = _sheet_amount_answer(q, doc, view)
+        if draft:
+            return draft
     if q.terms:
         draft = _indicator_answer(q, doc, view)
         if draft:
@@ -179,6 +209,33 @@ def compose_lookup(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     if q.terms:
         return _project_answer(q, doc, view)
     return None
+
+
+_SHEET_AMOUNT_RE = re.compile(r"年度资金|实施期|资金总额|多少元|几元|总投资|全部资金|整个项目")
+
+
+def _sheet_amount_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """年度资金总额 / 实施期资金总额 (元) of a project's performance sheet, with its 表12 amount (万元)."""
+    rows = [{"row": t["project"], **t} for t in view.targets(doc["doc"])]
+    sheets = _target_projects(q.terms, rows)
+    if not sheets:
+        return None
+    sheet = sheets[0]
+    period = re.search(r"实施期|总投资|全部资金|整个项目", q.question)
+    label, amount = ("实施期资金总额", sheet["period_total_yuan"]) if period else ("年度资金总额", sheet["annual_total_yuan"])
+    if amount in (None, ""):
+        return None
+    value = Decimal(str(amount))
+    part = f"项目支出绩效目标表（{sheet['project']}）"
+    line = sheet["amount_line"] or sheet["line_start"]
+    draft = Draft(f"“{sheet['project']}”的{label}为{fmt_amount(value, '元')}（即{fmt_amount(value / 10000, '万元')}，见绩效目标表）。",
+                  citations=[view.cite_lines(doc["doc"], part, line, line)])  # fmt: skip
+    draft.derived.append(Evidence(value / 10000, "万元", doc["doc"], line, "arithmetic"))
+    if period and sheet["annual_total_yuan"] not in (None, "") and Decimal(str(sheet["annual_total_yuan"])) != value:
+        annual = Decimal(str(sheet["annual_total_yuan"]))
+        draft.text += f"其中本年度资金总额{fmt_amount(annual, '元')}。实施期可能跨多个年度，不等于当年预算。"
+    draft.figure = fmt_amount(value, "元")
+    return draft
 
 
 def _metric_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
@@ -474,12 +531,15 @@ def _asked_units(question: str) -> list[str]:
     return units
 
 
+_MONEY_ASK_RE = re.compile(r"多少钱|几块钱|花多少|花了多少|多少经费|多少资金|预算多少|预算是多少|费用多少|多少万")
 _INDICATOR_FILLER = re.compile(r"目标值?|指标值?|计划|预计|预期|大概|能够|可以|能|达到|实现|要求|考核")
 
 
 def _indicator_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     """A project's performance target (指标值), from its 项目支出绩效目标表: the indicator whose name the
     question's other words name (免费刻章 → 提供免费刻章数量), or a target word (面积, 满意度) when it asks for one."""
+    if _MONEY_ASK_RE.search(q.question) and not q.wants_target and not _asked_units(q.question):
+        return None  # 接送车一年多少钱: the project's amount, not one of its targets
     rows = [{"row": t["project"], **t} for t in view.targets(doc["doc"])]
     projects = _target_projects(q.terms, rows)
     budget_rows = view.project_rows(doc["doc"])

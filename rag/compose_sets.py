@@ -56,8 +56,10 @@ def compose_compare(q: QueryView, docs: list[dict], view: IndexView) -> Draft | 
         if op == "share":
             return _share(q, doc, view)
         if op == "rank" or (not q.metrics and op in {"max", "min"}):
-            return _rank_projects(q, doc, view)
+            return _rank_projects(q, doc, view, lowest=op == "min" or bool(_MIN_WORDS.search(q.question)))
         return None
+    if _COUNT_PROJECTS_RE.search(q.question) and not q.metrics:
+        return _project_counts(q, docs, view)
     metric = (q.metrics or ["收入总计"])[0]
     rows = []
     for doc in docs:
@@ -125,16 +127,50 @@ def _share(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     return draft
 
 
-def _rank_projects(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
-    rows = sorted(view.project_rows(doc["doc"]), key=lambda f: f["value"], reverse=True)
+_MIN_WORDS = re.compile(r"最少|最低|最小|最便宜|最省")
+_COUNT_PROJECTS_RE = re.compile(r"项目(?:的)?(?:个数|数量|数目|最多|多少个|几个)|(?:几个|多少个)项目")
+
+
+def _rank_projects(q: QueryView, doc: dict, view: IndexView, lowest: bool = False) -> Draft | None:
+    """The largest (or smallest) projects of 表12, with their amounts."""
+    rows = sorted(view.project_rows(doc["doc"]), key=lambda f: f["value"], reverse=not lowest)
     if not rows:
         return None
-    n = min(_top_n(q), len(rows))
+    single = not q.top_n and not _RANK.search(q.question)
+    n = 1 if single else min(_top_n(q), len(rows))
     chosen = rows[:n]
     draft = Draft("", facts_used=chosen, citations=[view.cite_fact(f) for f in chosen])
-    listing = "；".join(f"{f['row']} {fmt_amount(f['value'], f['unit'])}" for f in chosen)
-    draft.text = f"{doc['department']}{doc['year']}年项目支出（{chosen[0]['tbl']}）金额最大的几项，从高到低：{listing}。"
+    who = f"{doc['department']}{doc['year']}年"
+    if single:
+        top = chosen[0]
+        word = "最少" if lowest else "最多"
+        draft.text = (f"{who}项目支出（{top['tbl']}）中金额{word}的是“{top['row']}”，"
+                      f"{fmt_amount(top['value'], top['unit'])}（共{len(rows)}个项目）。")  # fmt: skip
+        draft.derived.append(Evidence(Decimal(len(rows)), "个", doc["doc"], top["line"], "arithmetic"))
+    else:
+        listing = "；".join(f"{f['row']} {fmt_amount(f['value'], f['unit'])}" for f in chosen)
+        order = "金额最小的几项，从低到高" if lowest else "金额最大的几项，从高到低"
+        draft.text = f"{who}项目支出（{chosen[0]['tbl']}）{order}：{listing}。"
     draft.figure = fmt_amount(chosen[0]["value"], chosen[0]["unit"])
+    return draft
+
+
+def _project_counts(q: QueryView, docs: list[dict], view: IndexView) -> Draft | None:
+    """How many 表12 projects each department has, most first."""
+    counted = [(doc, view.project_rows(doc["doc"])) for doc in docs]
+    counted = sorted([(d, rows) for d, rows in counted if rows], key=lambda c: len(c[1]), reverse=True)
+    if not counted:
+        return None
+    draft = Draft("")
+    for doc, rows in counted:
+        draft.citations.append(view.cite_fact(rows[0]))
+        draft.derived.append(Evidence(Decimal(len(rows)), "个", doc["doc"], rows[0]["line"], "arithmetic"))
+    listing = "；".join(f"{d['department']}（{d['year']}年）{len(rows)}个" for d, rows in counted)
+    lowest = bool(_MIN_WORDS.search(q.question))
+    pick_doc, pick_rows = counted[-1] if lowest else counted[0]
+    draft.text = (f"按项目支出预算表（表12）列出的项目个数，{pick_doc['department']}{'最少' if lowest else '最多'}，"
+                  f"共{len(pick_rows)}个。各单位：{listing}。")  # fmt: skip
+    draft.figure = f"{len(pick_rows)}个"
     return draft
 
 

@@ -159,7 +159,7 @@ def compose_explain(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
 
 
 SHEET_FIELDS = ("项目概况", "立项依据", "项目设立必要性", "项目实施计划", "总体目标", "年度目标", "年度绩效目标")
-_WHY_FIELDS = ("项目设立必要性", "立项依据", "项目概况")
+_WHY_FIELDS = ("项目设立必要性", "项目概况", "立项依据")
 _WHAT_FIELDS = ("项目概况", "总体目标", "年度绩效目标", "年度目标")
 _WHY_RE = re.compile(r"为什么|为啥|为何|原因|依据|必要|凭什么|怎么要")
 
@@ -173,8 +173,43 @@ def sheet_fields(view: IndexView, doc: str, target: dict) -> dict[str, tuple[str
             continue
         label = re.sub(r"\s+", "", cells[0])
         if label in SHEET_FIELDS and label not in fields and len(cells[1]) >= 4:
-            fields[label] = (max(cells[1:], key=len), row["no"])
+            fields[label] = (_TAG_RE.sub("", max(cells[1:], key=len)).strip(), row["no"])
     return fields
+
+
+_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
+_QUESTION_WORDS = {"为什么", "什么", "干嘛", "干什么", "用的", "是干", "项目", "资金", "经费", "费用", "主要", "用来", "做什么"}
+
+
+def _words_of(text: str) -> list[str]:
+    from rag.retrieve import tokenize
+
+    return sorted({w for w in tokenize(text) if len(w) >= 2}, key=len, reverse=True)
+
+
+def relevant_sentences(text: str, question: str, limit: int) -> str:
+    """At most `limit` characters of `text`: all of it when short, else the sentences that share most words with
+    the question (in the text's order)."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text.rstrip("。；")
+    from rag.retrieve import tokenize
+
+    words = {w for w in tokenize(question) if len(w) >= 2} - _QUESTION_WORDS
+    sentences = [x for x in re.split(r"(?<=[。；;！!])", text) if x.strip()]
+    if not words:
+        return _shorten(text, limit).rstrip("。；")
+    ranked = sorted(range(len(sentences)), key=lambda i: (-sum(w in sentences[i] for w in words), i))
+    keep, used = [], 0
+    for i in ranked:
+        if used + len(sentences[i]) > limit and keep:
+            continue
+        keep.append(i)
+        used += len(sentences[i])
+        if used >= limit * 0.6:
+            break
+    picked = "".join(sentences[i].strip() for i in sorted(keep))
+    return (picked[:limit] + "……" if len(picked) > limit else picked).rstrip("。；")
 
 
 def _project_purpose(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
@@ -188,13 +223,14 @@ def _project_purpose(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     target = matches[0]
     fields = sheet_fields(view, doc["doc"], target)
     order = _WHY_FIELDS if _WHY_RE.search(q.question) else _WHAT_FIELDS
-    chosen = [(label, *fields[label]) for label in order if label in fields][:2]
+    chosen = [(label, *fields[label]) for label in order if label in fields and len(fields[label][0]) >= 8][:2]
     if not chosen and target.get("overview"):
         chosen = [("项目概况", target["overview"], target["line_start"])]
     if not chosen:
         return None
     part = f"项目支出绩效目标表（{target['project']}）"
-    said = "；".join(f"{label}：{_shorten(text, 150).rstrip('。；')}" for label, text, _ in chosen)
+    asked = re.sub("|".join(map(re.escape, _words_of(target["project"]))) or "^$", "", q.question)
+    said = "；".join(f"{label}：{relevant_sentences(text, asked, 180)}" for label, text, _ in chosen)
     citations = [view.cite_lines(doc["doc"], part, line, line) for _, _, line in chosen]
     draft = Draft(f"据“{target['project']}”的绩效目标表，{said}。", citations=citations)
     rows = match_projects([target["project"]], view.project_rows(doc["doc"]))
@@ -269,6 +305,10 @@ def _term_score(term: str, entry: str) -> float:
 def compose_from_passages(q: QueryView, docs: list[dict], answerer: Answerer) -> Draft:
     """No figure or section matched: show the most relevant passage, or say the documents do not say."""
     doc = docs[0] if len(docs) == 1 else None
+    absent = _absent_terms(q, doc, answerer.view) if doc is not None else []
+    if absent:
+        return Draft(f"{doc['department']}{doc['year']}年{doc['scope']}{doc['kind']}中没有提到“{'、'.join(absent)}”，"
+                     "文件里没有这方面的数字或说明。", refused=True)  # fmt: skip
     try:
         results = answerer.retriever.retrieve(
             q.question, k=3, department=doc["department"] if doc else None, year=doc["year"] if doc else None
@@ -288,9 +328,52 @@ def compose_from_passages(q: QueryView, docs: list[dict], answerer: Answerer) ->
         draft.refused = True
         return draft
     best = results[0].chunk
-    snippet = best.text.strip()
-    if len(snippet) > 300:
-        snippet = snippet[:300] + "…"
+    sheet = _SHEET_PART_RE.match(best.part or "")
+    if sheet and doc is not None:
+        answered = _sheet_project_answer(q, doc, sheet.group(1), answerer.view)
+        if answered is not None:
+            answered.retrieved = draft.retrieved  # type: ignore[attr-defined]
+            return answered
+    snippet = _readable(best.text)
     draft.citations.append(answerer.view.cite_lines(best.doc, best.part, best.line_start, best.line_end, snippet))
     draft.text = f"没有找到直接对应的数字。文件中最相关的内容在{best.part}（第{best.line_start}–{best.line_end}行）：\n{snippet}"
+    return draft
+
+
+def _absent_terms(q: QueryView, doc: dict, view: IndexView) -> list[str]:
+    """The question's free words when none of them occurs anywhere in the document (食堂 in a budget without one)."""
+    terms = [t for t in q.terms if len(t) >= 2]
+    if not terms or q.metrics:
+        return []
+    text = "".join(row["text"] for row in view.store.lines(doc["doc"], 1, 10**6))
+    text = re.sub(r"\s+", "", text)
+    for term in terms:
+        if term in text or any(len(w) >= 2 and w in text for w in _words_of(term)):
+            return []
+    return terms
+
+
+_SHEET_PART_RE = re.compile(r"^项目支出绩效目标(?:申报)?表（(.+)）$")
+
+
+def _readable(text: str, limit: int = 240) -> str:
+    """A chunk's text for a reader: without its header lines, cells separated by spaces, cut to `limit`."""
+    lines = [line for line in text.strip().splitlines()[2:] or text.strip().splitlines() if line.strip()]
+    body = "\n".join(re.sub(r"\t+", "  ", line.strip()) for line in lines)
+    return body if len(body) <= limit else body[:limit] + "…"
+
+
+def _sheet_project_answer(q: QueryView, doc: dict, project: str, view: IndexView) -> Draft | None:
+    """The passage found is a project's performance sheet (接送车 → 12345热线租赁车服务费): answer with that
+    project's amount, saying which project it is."""
+    from rag.compose import match_projects
+
+    rows = match_projects([project], view.project_rows(doc["doc"]))
+    if not rows:
+        return None
+    fact = rows[0]
+    draft = Draft(f"最相关的项目是“{fact['row']}”：{doc['department']}{doc['year']}年预算"
+                  f"{fmt_amount(fact['value'], fact['unit'])}（见{fact['tbl']}）。", citations=[view.cite_fact(fact)])  # fmt: skip
+    draft.facts_used.append(fact)
+    draft.figure = fmt_amount(fact["value"], fact["unit"])
     return draft

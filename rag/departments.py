@@ -162,7 +162,7 @@ class DepartmentIndex:
                     result.spans.append((match.end() - len(phrase), match.end()))
                     break
         candidates = [c for c in candidates if not self._parent_only(c, candidates)]
-        result.matches = _select(candidates, question)
+        result.matches = self._consistent(_select(candidates, question), candidates)
         result.spans += [(c.start, c.end) for c in candidates]
         return result
 
@@ -186,6 +186,23 @@ class DepartmentIndex:
             if _word_start(question, match.start()) and _org_phrase_end(question, match.end()):
                 found.append((match.start(), match.end(), match.group(0)))
         return sorted(found)
+
+    def _consistent(self, matches: list[DepartmentMatch], candidates: list[_Candidate]) -> list[DepartmentMatch]:
+        """Drop weak look-alikes beside a clear match: a partial name of another department where the question
+        names a place of the matched one (吕梁|公共资源交易平台), or a low-scoring typo next to an exact name."""
+        if len(matches) < 2:
+            return matches
+        places = {p for c in candidates if c.how == "place" for p in c.places}
+        strong = max(m.score for m in matches)
+        kept = []
+        for m in matches:
+            weak = m.how in {"partial", "typo", "place"} and m.score < 0.7
+            if weak and strong >= 0.85:
+                continue
+            if weak and places and m.how != "place" and not any(self._compatible(p, m.department) for p in places):
+                continue
+            kept.append(m)
+        return kept or matches
 
     def _compatible(self, stem: str, department: str) -> bool:
         """Whether a place the question names can be (or contain) the department's place."""

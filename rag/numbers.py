@@ -23,7 +23,8 @@ UNIT_ALIASES = {
     "名": "名",
 }
 _UNIT_PATTERN = r"万元|亿元|元|万|亿|%|％|平方米|平米|㎡|名|人次|人|辆|个|项|次|套|台|户|天|月|年"
-_NUMBER = r"(?<![\d.])[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])[-−]?\d+(?:\.\d+)?"
+_NUMBER = r"(?<![\d.])[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.])(?<!\d,)[-−]?\d+(?:\.\d+)?"
+"""A number, with or without thousands separators; a comma after a word ('费，9.00万元') does not hide it."""
 NUMBER_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<unit>{_UNIT_PATTERN})?")
 _CELL_RE = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[-−]?\d+(?:\.\d+)?$")
 _COMPARATORS = {"≥": "≥", ">=": "≥", "≤": "≤", "<=": "≤", ">": ">", "<": "<", "=": "="}

@@ -40,6 +40,9 @@ def evidence_from_citations(citations: Iterable[Citation]) -> list[Evidence]:
     """Numbers written in the quoted source text."""
     out = []
     for citation in citations:
+        for mention in find_numbers(citation.part or ""):
+            if not mention.unit:  # a name in the cited part's title: 项目支出绩效目标表（12345热线租赁车服务费）
+                out.append(Evidence(mention.value, "", citation.doc, citation.line_start, "cited_text"))
         for mention in find_numbers(citation.quote):
             line = citation.line_start
             out.append(Evidence(mention.value, mention.unit, citation.doc, line, "cited_text"))

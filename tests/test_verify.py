@@ -47,3 +47,11 @@ def test_numbers_from_cited_text_verify():
 def test_table_references_and_years_are_not_figures():
     checks = check_numbers("2024年收入总计6,926.05万元（见表1 预算收支总表，第99行）。", FACTS_000)
     assert [c.text for c in checks] == ["6,926.05万元"]
+
+
+def test_a_figure_after_a_chinese_comma_is_checked_too():
+    """'，999.00万元': the full-width comma folds to ',' and must not hide the number from the check."""
+    checks = check_numbers("收入总计为6,926.05万元，999.00万元用于项目。", FACTS_000)
+    assert [(c.text, c.verified) for c in checks] == [("6,926.05万元", True), ("999.00万元", False)]
+    safe, _ = verify_answer_text("总预算，999.00万元。收入总计6,926.05万元。", FACTS_000)
+    assert "999.00" not in safe
