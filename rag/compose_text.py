@@ -9,6 +9,7 @@ from rag.evidence import Draft, IndexView, fmt_amount, similarity
 from rag.numbers import normalize_text
 from rag.query_view import QueryView
 from rag.question_flags import PURPOSE_RE
+from rag.vocabulary import CANONICAL_NAMES, DOCUMENT_TERMS
 
 if TYPE_CHECKING:
     from rag.answer import Answerer
@@ -28,7 +29,7 @@ _CHANGE_RE = re.compile(
     r"(?:比|较)(?:上年|20\d{2}年|去年)[^，。；]{0,12}?(增加|减少|增长|下降|持平|相同)\s*([\d,]+(?:\.\d+)?)\s*万元"
     r"(?:[，,]\s*(增长|下降|减少|增加)\s*([\d.]+)\s*%)?"
 )
-_DEFINE_STRIP = re.compile(r"啥叫|什么叫|什么是|何为|是什么意思|什么意思|指什么|是指什么|是什么|是啥|预算里说的|文件里的|里说的|里的|解释一下|请问|[？?。！!“”\"]")
+_DEFINE_STRIP = re.compile(r"啥叫|什么叫|什么是|何为|是什么意思|什么意思|指什么|是指什么|指的是哪些人?|指哪些人?|是哪些人|是什么|是啥|预算里说的|文件里的|里说的|里的|解释一下|请问|[？?。！!“”\"]")
 
 
 def _sentences(text: str) -> list[str]:
@@ -276,7 +277,12 @@ def compose_define(q: QueryView, view: IndexView) -> Draft:
         return Draft("已加载文件的名词解释中没有找到这个词。", refused=True)
     best = max(entries, key=lambda e: (_term_score(term, e["term"]), len(e["definition"] or "")))
     if _term_score(term, best["term"]) < 0.6:
-        return _defined_inside(term, entries, view) or Draft(f"已加载文件的名词解释中没有“{term}”的解释。", refused=True)
+        return (
+            _defined_inside(term, entries, view)
+            or _defined_in_text(term, q, view)
+            or _defined_by_sheet(term, q, view)
+            or Draft(f"已加载文件的名词解释中没有“{term}”的解释。", refused=True)
+        )
     citation = view.cite_lines(best["doc"], "名词解释", best["line_start"], best["line_end"],
                                f"{best['term']}：{best['definition']}")  # fmt: skip
     definition = re.sub(r"^(是)?指", "", best["definition"]).strip()
@@ -299,7 +305,66 @@ def _term_score(term: str, entry: str) -> float:
     entry = re.sub(r"[“”\"*]", "", entry)
     if entry in term:
         return 1.0 if len(entry) >= 3 or entry == term else 0.8
+    if term in _KNOWN_NAMES and entry in _KNOWN_NAMES and term not in entry:
+        return 0.0  # 公用经费 is not 三公经费, however alike they look
     return similarity(term, entry)
+
+
+_KNOWN_NAMES = set(CANONICAL_NAMES) | set(DOCUMENT_TERMS) | {"一般公共预算", "财政拨款收入", "上年结转", "年终结转"}
+_DEFINING_RE = r"(?:[”\"」]?)(?:[:：，,]?)(?:是指|指的是|主要是指|就是|即|指|是|主要包括|包括|主要用于|用于|反映)"
+
+
+def _defined_in_text(term: str, q: QueryView, view: IndexView) -> Draft | None:
+    """A term the glossary lacks but the document's own text explains ('一窗受理、集成服务'，即…; 公用经费…主要包括：…)."""
+    if len(term) < 2:
+        return None
+    docs = [d for dep in q.departments for d in view.docs_of(dep)] or view.documents
+    pattern = re.compile(re.escape(term) + r"[^。；;\n]{0,12}?" + _DEFINING_RE)
+    for doc in docs:
+        for row in view.store.lines(doc["doc"], 1, 10**6):
+            cells = [c for c in _TAG_RE.sub("", row["text"]).split("\t") if pattern.search(c)]
+            if not cells:
+                continue
+            text = cells[0]
+            match = pattern.search(text)
+            start = max(text.rfind("。", 0, match.start()), text.rfind("；", 0, match.start())) + 1
+            end = text.find("。", match.end())
+            sentence = text[start : end + 1 if end >= 0 else len(text)].strip()
+            sentence = sentence if len(sentence) <= 220 else sentence[:220] + "……"
+            citation = view.cite_lines(doc["doc"], _line_part(view, doc["doc"], row["no"]), row["no"], row["no"])
+            return Draft(f"名词解释里没有“{term}”，{doc['department']}的文件正文是这样说的：{sentence}", citations=[citation])
+    return None
+
+
+def _defined_by_sheet(term: str, q: QueryView, view: IndexView) -> Draft | None:
+    """A term that names a project (“一窗受理、集成服务”): what its performance sheet says it is."""
+    from rag.compose import coverage
+
+    docs = [d for dep in q.departments for d in view.docs_of(dep)] or view.documents
+    bare = re.sub(r"[“”\"]", "", term)
+    for doc in docs:
+        for target in view.targets(doc["doc"]):
+            if coverage(bare, re.sub(r"[“”\"]", "", target["project"])) < 0.9:
+                continue
+            fields = sheet_fields(view, doc["doc"], target)
+            label = next((f for f in ("项目概况", "总体目标", "项目设立必要性") if f in fields), None)
+            if label is None:
+                continue
+            text, line = fields[label]
+            part = f"项目支出绩效目标表（{target['project']}）"
+            name = target["project"] if target["project"].startswith("“") else f"“{target['project']}”"
+            return Draft(f"名词解释里没有“{bare}”。{doc['department']}的{name}项目，{label}："
+                         f"{_shorten(text, 220)}", citations=[view.cite_lines(doc["doc"], part, line, line)])  # fmt: skip
+    return None
+
+
+def _line_part(view: IndexView, doc: str, line: int) -> str:
+    """The section or sheet a line stands in, for its citation."""
+    for target in view.targets(doc):
+        if target["line_start"] <= line <= target["line_end"]:
+            return f"项目支出绩效目标表（{target['project']}）"
+    inside = [s for s in view.sections(doc) if s["line_start"] <= line <= s["line_end"]]
+    return _part(inside[-1]) if inside else "正文"
 
 
 def compose_from_passages(q: QueryView, docs: list[dict], answerer: Answerer) -> Draft:

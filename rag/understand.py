@@ -112,14 +112,17 @@ _EXPLAIN_RE = re.compile(
 )
 _DEFINE_RE = re.compile(
     r"什么是|什么叫|啥叫|啥是|何为|何谓|解释一下|解释下|怎么理解|如何理解|是什么意思|什么意思|啥意思|指什么|指的是什么|是指什么|"
-    r"是指啥|的含义|的定义|是个啥|是什么东西|是啥东西|(?:是什么|是啥)[?？]?$"
+    r"是指啥|的含义|的定义|是个啥|是什么东西|是啥东西|(?:是什么|是啥)[?？]?$|指的是哪些|指哪些|指的是谁|是干啥的意思"
 )
 _LIST_RE = re.compile(
     r"花在哪|用在哪|花到哪|用到哪|主要用于|用途|有哪些|哪些|都有什么|都有啥|列出|列举|列一下|包括什么|包括哪|分别是什么|"
     r"明细|清单|都是什么|哪几项"
 )
 _COMPARE_FOLLOW_UP_RE = re.compile(r"^(?:那|那么|那它|它|再)?(?:比|和|跟|与|同|对比|相比|较)")
-_COMPOSITION_RE = re.compile(r"(?:都|主要)?(?:包括|包含|含有|涵盖)(?:了)?(?:哪些|什么|啥)(?:钱|开支|费用|内容|支出|东西)?|由(?:什么|哪些)组成")
+_COMPOSITION_RE = re.compile(
+    r"(?:都|主要)?(?:包括|包含|含有|涵盖)(?:了)?(?:哪些|什么|啥)(?:钱|开支|费用|内容|支出|东西)?|由(?:什么|哪些)组成|"
+    r"(?:里|中)?(?:包不包括|包括不包括|包不包含|含不含|是否包括|是否包含|算不算|包括|包含|含)(?=[^。？?]{1,14}(?:吗|么|嘛|[?？]|$))"
+)
 _RANK_RE = re.compile(r"排名|排序|排一下|排个序|从高到低|从大到小|从低到高|从小到大")
 _DIFF_RE = re.compile(r"差多少|相差|差距|差额|差了多少|多多少|少多少|高多少|低多少")
 _SHARE_RE = re.compile(r"占比|比例|比重|百分之几|百分比|占.{0,8}(?:%|百分|几成|比)|占总")
@@ -200,7 +203,7 @@ def _understand_one(question: str, docs: list[DocInfo], previous: Query | None) 
             query, text
         )  # 吕梁审批局2023年预算多少: the total, not 那…呢
         _inherit_rest(query, previous, docs, follow_up, intent_cue, own_department or own_total)
-    if query.intent == "list" and not query.departments and _COMPOSITION_RE.search(text) and (
+    if query.intent in {"list", "lookup", "compare"} and not query.departments and _COMPOSITION_RE.search(text) and (
         query.metrics or query.terms
     ):
         query.intent = "define"  # 单位资金包括哪些？ the glossary says what the term covers
