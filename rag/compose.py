@@ -70,7 +70,7 @@ def compose(query: object, question: str, answerer: Answerer) -> Draft:
     else:
         draft = compose_lookup(q, docs[0], view)
     if draft is None and len(docs) == 1 and q.metrics and q.intent in {"lookup", ""}:
-        draft = _not_stated(q.metrics, docs[0], view)
+        draft = _project_by_words(q, docs[0], view) or _not_stated(q.metrics, docs[0], view)
     if draft is None:
         draft = compose_from_passages(q, docs, answerer)
     if note and not draft.refused:
@@ -243,7 +243,7 @@ def _metric_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     for metric in q.metrics[:3]:
         facts = view.named(doc["doc"], metric)
         if not facts:
-            rows = _row_facts(view, doc["doc"], metric)
+            rows = row_facts(view, doc["doc"], metric)
             if not rows:
                 continue
             parts.append(_rows_sentence(metric, rows, doc, view, draft))
@@ -266,6 +266,22 @@ def _metric_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
 RELATED_METRICS = {"编制": ("内设机构", "人员经费"), "内设机构": ("编制",), "公务用车": ("公务用车购置及运行费",),
                    "办公用房面积": ("公务用车",)}  # fmt: skip
 """What to offer instead when a document does not state the figure asked for."""
+
+
+def _project_by_words(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """No figure of that name, but a project named by the same words (培训 → 政务服务综合能力提升培训)."""
+    words = [w for w in q.metric_words + q.terms if len(w) >= 2]
+    rows = view.project_rows(doc["doc"])
+    if not words or not [r for r in match_projects(words, rows) if max(coverage(w, r["row"]) for w in words) >= 1.0]:
+        return None
+    return _project_answer(QueryView(_Words(words), q.question), doc, view)
+
+
+class _Words:
+    """A stand-in query that only carries free words (for `_project_answer`)."""
+
+    def __init__(self, terms: list[str]) -> None:
+        self.terms = terms
 
 
 def _not_stated(metrics: list[str], doc: dict, view: IndexView) -> Draft:
@@ -341,7 +357,7 @@ def _premise_verdict(premise: tuple[Decimal, str], fact: dict) -> str:
     return "不对，与文件不符。"
 
 
-def _row_facts(view: IndexView, doc: str, label: str) -> list[dict]:
+def row_facts(view: IndexView, doc: str, label: str) -> list[dict]:
     """A figure that is a table row (住房公积金, 办公费): its first amount in each table that has the row, the
     function table (表3) first; one per distinct value."""
     best: dict[str, dict] = {}
@@ -412,6 +428,7 @@ def match_projects(terms: list[str], rows: list[dict]) -> list[dict]:
     return [s[-1] for s in scored if s[0] >= top - 1e-9 and s[1] == longest and s[2] == rest]
 
 
+_CURRENT_YEAR_RE = re.compile(r"不含(?:上年)?结转|本年|当年|一般公共预算")
 _CODE_RE = re.compile(r"(?<![\d.])(\d{3}(?:\d{2}){0,2})(?![\d.]|万|元|年|%|个|名|辆)")
 
 
@@ -420,7 +437,8 @@ def _code_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     codes = [m.group(1) for m in _CODE_RE.finditer(q.question) if not 1990 <= int(m.group(1)) <= 2100]
     if not codes:
         return None
-    table = view.table_of_key(doc["doc"], "支出总表")
+    key = "收入总表" if "收入" in q.question else "一般公共预算支出" if _CURRENT_YEAR_RE.search(q.question) else "支出总表"
+    table = view.table_of_key(doc["doc"], key) or view.table_of_key(doc["doc"], "支出总表")
     for code in codes:
         facts = [f for f in view.facts(doc["doc"]) if f["code"] == code]
         if not facts:
@@ -444,6 +462,7 @@ def named_projects(q: QueryView, doc: dict, view: IndexView) -> list[dict]:
 
 
 _PROJECT_SUM_RE = re.compile(r"一共|合计|总共|加起来|共计|总和|加在一起|之和|合起来")
+_EXCEPT_RE = re.compile(r"除了|除去|除开|以外的|之外的|剩下|其余|其他的?项目")
 
 
 def _projects_per_term(terms: list[str], rows: list[dict]) -> list[dict]:
@@ -460,15 +479,27 @@ def _projects_per_term(terms: list[str], rows: list[dict]) -> list[dict]:
 def _project_sum(q: QueryView, doc: dict, rows: list[dict], view: IndexView) -> Draft | None:
     """Several named projects and 一共多少: each amount and their sum, with the arithmetic."""
     chosen = _projects_per_term(q.terms, rows)
+    if len(chosen) < 2:
+        chosen = match_projects(q.terms, rows)  # 政务工作运行经费一共多少: the Z… and J… rows of that name
+    excluded: list[dict] = []
+    if _EXCEPT_RE.search(q.question) and chosen:
+        excluded = chosen
+        chosen = [r for r in view.project_rows(doc["doc"]) if r not in excluded]  # 除了…，剩下的加起来
     if len(chosen) < 2 or len({f["unit"] for f in chosen}) != 1:
         return None
     total = sum((f["value"] for f in chosen), Decimal(0))
     draft = Draft("", facts_used=chosen, citations=[view.cite_fact(f) for f in chosen])
     draft.derived.append(Evidence(total, chosen[0]["unit"], doc["doc"], chosen[0]["line"], "arithmetic"))
     terms = " + ".join(fmt_amount(f["value"], f["unit"]) for f in chosen)
-    names = "、".join(f"“{f['row']}”" for f in chosen)
-    draft.text = (f"{doc['department']}{doc['year']}年{names}合计 {terms} = {fmt_amount(total, chosen[0]['unit'])}"
-                  f"（见{chosen[0]['tbl']}）。")  # fmt: skip
+    who = f"{doc['department']}{doc['year']}年"
+    if excluded:
+        draft.derived.append(Evidence(Decimal(len(chosen)), "个", doc["doc"], chosen[0]["line"], "arithmetic"))
+        names = "、".join(_quoted(f["row"]) for f in excluded)
+        draft.text = (f"{who}除{names}以外，其余{len(chosen)}个项目合计{fmt_amount(total, chosen[0]['unit'])}"
+                      f"（{terms}，见{chosen[0]['tbl']}）。")  # fmt: skip
+    else:
+        names = "、".join(_quoted(f["row"]) for f in chosen)
+        draft.text = f"{who}{names}合计 {terms} = {fmt_amount(total, chosen[0]['unit'])}（见{chosen[0]['tbl']}）。"
     draft.figure = fmt_amount(total, chosen[0]["unit"])
     return draft
 

@@ -39,7 +39,7 @@ def _operation(q: QueryView) -> str:
 def _top_n(q: QueryView) -> int:
     if q.top_n:
         return int(q.top_n)
-    match = re.search(r"前([一二两三四五六七八九十\d]+)", q.question)
+    match = re.search(r"(?:前|哪|最大的|最多的|最少的|最小的)([一二两三四五六七八九十\d]+)(?:个|项|名)?", q.question)
     if match:
         token = match.group(1)
         return int(token) if token.isdigit() else _CN.get(token, 3)
@@ -60,10 +60,12 @@ def compose_compare(q: QueryView, docs: list[dict], view: IndexView) -> Draft | 
         return None
     if _COUNT_PROJECTS_RE.search(q.question) and not q.metrics:
         return _project_counts(q, docs, view)
+    from rag.compose import row_facts
+
     metric = (q.metrics or ["收入总计"])[0]
     rows = []
     for doc in docs:
-        facts = view.named(doc["doc"], metric)
+        facts = view.named(doc["doc"], metric) or row_facts(view, doc["doc"], metric)
         if facts:
             rows.append((doc, facts[0]))
     if not rows:
@@ -136,7 +138,7 @@ def _rank_projects(q: QueryView, doc: dict, view: IndexView, lowest: bool = Fals
     rows = sorted(view.project_rows(doc["doc"]), key=lambda f: f["value"], reverse=not lowest)
     if not rows:
         return None
-    single = not q.top_n and not _RANK.search(q.question)
+    single = not q.top_n and not _RANK.search(q.question) and _top_n(q) == 3 and not re.search(r"哪(?:几|些)|[三3]个|[三3]项", q.question)
     n = 1 if single else min(_top_n(q), len(rows))
     chosen = rows[:n]
     draft = Draft("", facts_used=chosen, citations=[view.cite_fact(f) for f in chosen])
@@ -190,9 +192,50 @@ def _prefix_sum(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     return draft
 
 
+COMPONENTS = {
+    "三公经费": ("因公出国（境）费", "公务接待费", "公务用车购置及运行费"),
+    "公务用车购置及运行费": ("公务用车购置费", "公务用车运行维护费"),
+    "政府采购": ("政府采购货物", "政府采购工程", "政府采购服务"),
+    "基本支出": ("人员经费", "公用经费"),
+    "支出总计": ("基本支出", "项目支出"),
+}
+"""The parts a key figure is made of (what 三公经费包括哪些 lists)."""
+
+
+def compose_components(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """What a figure is made of, each part with its amount: the key figure's parts, or a table row's sub-rows
+    (对个人和家庭的补助 → 离休费、退休费 …)."""
+    from rag.compose import row_facts
+
+    metric = q.metrics[0]
+    whole = (view.named(doc["doc"], metric) or row_facts(view, doc["doc"], metric) or [None])[0]
+    if whole is None:
+        return None
+    if metric in COMPONENTS:
+        parts = [f for name in COMPONENTS[metric] for f in view.named(doc["doc"], name)[:1]]
+    else:
+        parts = view.sub_rows(doc["doc"], whole)
+    if len(parts) < 2:
+        return None
+    draft = Draft("", facts_used=[whole, *parts], citations=[view.cite_fact(whole)] + [view.cite_fact(f) for f in parts[:10]])
+    listing = "、".join(f"{f['name'] or f['row']}{fmt_amount(f['value'], f['unit'])}" for f in parts)
+    draft.text = (f"{doc['department']}{doc['year']}年{metric}{fmt_amount(whole['value'], whole['unit'])}，包括：{listing}"
+                  f"（见{whole['tbl']}）。")  # fmt: skip
+    draft.figure = fmt_amount(whole["value"], whole["unit"])
+    return draft
+
+
 def compose_list(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
-    """Lists: projects over a threshold, carried-over projects, all projects, internal units."""
+    """Lists: a figure's parts, projects over a threshold, carried-over projects, all projects, internal units."""
     text = q.question
+    if "车" in text and "项目" not in text:
+        draft = _vehicle_types(doc, view)
+        if draft:
+            return draft
+    if q.metrics and "项目" not in text:
+        draft = compose_components(q, doc, view)
+        if draft:
+            return draft
     if SUBORDINATE_RE.search(text):
         draft = _internal_units(doc, view, _SUBORDINATE_SENTENCE)
         if draft:
@@ -220,6 +263,20 @@ def compose_list(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     more = "（只列出金额最大的几项）" if len(rows) > 12 else ""
     draft.text = f"{doc['department']}{doc['year']}年{which}{what}共{len(rows)}个：{listing}{more}。"
     return draft
+
+
+def _vehicle_types(doc: dict, view: IndexView) -> Draft | None:
+    """The 车辆情况 sentence that lists the cars by kind (领导用车0辆，机要通信用车1辆 …)."""
+    from rag.compose_text import _cite_sentence
+
+    for section in view.sections(doc["doc"]):
+        if "车" not in section["heading"] and "国有资产" not in section["heading"]:
+            continue
+        for sentence in re.split(r"(?<=[。])", (section["text"] or "").replace("\n", "")):
+            if re.search(r"\d+\s*辆", sentence) and "其中" in sentence:
+                citation = _cite_sentence(view, doc["doc"], section, sentence)
+                return Draft(f"{doc['department']}的车辆情况：{sentence.strip()}", citations=[citation])
+    return None
 
 
 SUBORDINATE_RE = re.compile(r"下属|下面|下设|所属|管着|管辖|二级单位|哪些单位|几个单位")

@@ -137,6 +137,10 @@ def compose_explain(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         if draft:
             return draft
     section = find_section(view, doc["doc"], q.metrics)
+    if section is not None and q.metrics and not _REASON_MARK.search(section["text"] or ""):
+        draft = _reason_elsewhere(q.metrics[0], doc, view)  # 基本支出's reason stands in 一、收支变动情况
+        if draft:
+            return draft
     if section is None:
         return None
     sentences = _sentences(section["text"])
@@ -211,6 +215,23 @@ def relevant_sentences(text: str, question: str, limit: int) -> str:
             break
     picked = "".join(sentences[i].strip() for i in sorted(keep))
     return (picked[:limit] + "……" if len(picked) > limit else picked).rstrip("。；")
+
+
+def _reason_elsewhere(metric: str, doc: dict, view: IndexView) -> Draft | None:
+    """The reason the document gives for a figure in another section: the clause that names the figure, says how
+    it changed and gives its 原因 (（一）基本支出1482.39万元，较上年减少69.65万元，原因：一是…)."""
+    pattern = re.compile(re.escape(metric) + r"[^。]{0,40}?(?:增加|减少|增长|下降)[^。]{0,30}?(?:原因|由于)[：:是为]?")
+    for section in view.sections(doc["doc"]):
+        text = re.sub(r"\s*\n\s*", "", section["text"] or "")
+        match = pattern.search(text)
+        if not match:
+            continue
+        body = text[match.start() : match.start() + 300]
+        stop = re.search(r"（[一二三四五六七八九十]）", body[len(metric) + 4 :])
+        body = body[: len(metric) + 4 + stop.start()] if stop else body[: body.rfind("。") + 1 or len(body)]
+        citation = _cite_sentence(view, doc["doc"], section, body)
+        return Draft(f"{doc['department']}{doc['year']}年预算说明中写道：{body.strip()}", citations=[citation])
+    return None
 
 
 def _project_purpose(q: QueryView, doc: dict, view: IndexView) -> Draft | None:

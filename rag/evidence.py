@@ -123,6 +123,29 @@ class IndexView:
         rows = self.store.lines(doc, no, no)
         return rows[0]["page"] if rows else None
 
+    def sub_rows(self, doc: str, parent: dict) -> list[dict]:
+        """The rows a table row is the total of: by 科目编码 (201 → 20103 …), else the rows right after it whose
+        amounts add up to it (对个人和家庭的补助 → 离休费, 退休费 …)."""
+        same = [f for f in self.facts(doc) if f["tbl"] == parent["tbl"] and f["col"] == parent["col"] and not f["name"]]
+        code = parent["code"] or ""
+        if code:
+            children = [f for f in same if (f["code"] or "").startswith(code) and len(f["code"] or "") == len(code) + 2]
+            children = list({f["line"]: f for f in children}.values())
+            return self.sub_rows(doc, children[0]) or children if len(children) == 1 else children
+        children: list[dict] = []
+        found: list[dict] = []
+        total, slack = Decimal(0), Decimal("0.05")  # the rows may not add up to the cent (406.52 for 406.54)
+        for fact in sorted((f for f in same if f["line"] > parent["line"]), key=lambda f: f["line"]):
+            if any(c["line"] == fact["line"] for c in children):
+                continue
+            if total + fact["value"] > parent["value"] + slack:
+                break
+            children.append(fact)
+            total += fact["value"]
+            if abs(total - parent["value"]) <= slack:
+                found = list(children)
+        return found if len(found) >= 2 else []
+
     def function_classes(self, doc: str) -> list[dict]:
         """表3 (预算支出总表) rows of a 3-digit 科目编码 (功能分类 类), column 合计, largest first."""
         table = self.table_of_key(doc, "支出总表")

@@ -41,6 +41,10 @@ class QueryView:
         return list(self._get("metrics", default=[]))
 
     @property
+    def metric_words(self) -> list[str]:
+        return list(self._get("metric_words", default=[]))
+
+    @property
     def terms(self) -> list[str]:
         return list(self._get("terms", "project_terms", default=[]))
 

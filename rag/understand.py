@@ -65,6 +65,8 @@ class Query:
     metrics: list[str] = field(default_factory=list)
     """Figures asked for: canonical names (rag.vocabulary.CANONICAL_NAMES) or document row names (工资福利支出)."""
     terms: list[str] = field(default_factory=list)
+    metric_words: list[str] = field(default_factory=list)
+    """The words of the question that named the figures (培训 for 培训费)."""
     """Free words for project-row search (消费券专项资金, 信息化服务费, 12345热线, 物业费)."""
     define_term: str = ""
     """The term to define when intent is 'define' (三公经费)."""
@@ -189,6 +191,7 @@ def _understand_one(question: str, docs: list[DocInfo], previous: Query | None) 
     taken += [span] if span else []
 
     query.metrics, metric_spans = find_metrics(text, taken)
+    query.metric_words = [text[a:b] for a, b in metric_spans]
     taken += metric_spans
     intent_cue = _intent(query, mask(text, found.spans + metric_spans))
     query.change = bool(_CHANGE_RE.search(mask(text, found.spans)))
