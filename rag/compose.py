@@ -238,7 +238,36 @@ def _sheet_amount_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | No
     return draft
 
 
+_WITHOUT_CARRYOVER_RE = re.compile(r"不含(?:上年)?结转|不算(?:上年)?结转|不包括(?:上年)?结转|扣除(?:上年)?结转|(?:本年|当年|今年)(?:安排|预算)的")
+_CURRENT_COLUMNS = {"基本支出": "基本支出", "项目支出": "项目支出", "支出总计": "合计", "收入总计": "合计"}
+
+
+def _without_carryover(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """基本支出 / 项目支出 without last year's carry-over: the 合计 row of 表5 (一般公共预算支出, 不含上年结转)."""
+    metric = next((m for m in q.metrics if m in _CURRENT_COLUMNS), None)
+    table = view.table_of_key(doc["doc"], "一般公共预算支出")
+    if metric is None or table is None:
+        return None
+    row = next((f for f in view.facts(doc["doc"]) if f["tbl"] == table["display"] and f["row"] in {"合计", "总计"}
+                and f["col"] == _CURRENT_COLUMNS[metric]), None)  # fmt: skip
+    if row is None:
+        return None
+    draft = Draft(f"{doc['department']}{doc['year']}年不含上年结转的{metric}为{fmt_amount(row['value'], row['unit'])}"
+                  f"（见{row['tbl']}）。", citations=[view.cite_fact(row)], facts_used=[row])  # fmt: skip
+    total = view.named(doc["doc"], metric)
+    if total and abs(total[0]["value"] - row["value"]) > Decimal("0.005"):
+        draft.text += f"含上年结转则为{fmt_amount(total[0]['value'], total[0]['unit'])}（见{total[0]['tbl']}）。"
+        draft.citations.append(view.cite_fact(total[0]))
+        draft.facts_used.append(total[0])
+    draft.figure = fmt_amount(row["value"], row["unit"])
+    return draft
+
+
 def _metric_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    if _WITHOUT_CARRYOVER_RE.search(q.question):
+        draft = _without_carryover(q, doc, view)
+        if draft:
+            return draft
     parts, draft = [], Draft("")
     for metric in q.metrics[:3]:
         facts = view.named(doc["doc"], metric)
@@ -576,7 +605,13 @@ def _indicator_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     budget_rows = view.project_rows(doc["doc"])
     named_rows = [r for r in match_projects(q.terms, budget_rows) if max(coverage(t, r["row"]) for t in q.terms) >= 0.9]
     if named_rows and not any(similarity(r["row"], p["project"]) >= 0.8 for r in named_rows for p in projects):
-        return None  # the project the question names has no performance sheet of its own
+        if not (q.wants_target or "绩效" in q.question):
+            return None  # the project the question names has no performance sheet of its own
+        fact = named_rows[0]
+        draft = Draft(f"{doc['department']}{doc['year']}年{_quoted(fact['row'])}预算{fmt_amount(fact['value'], fact['unit'])}"
+                      f"（见{fact['tbl']}），但文件没有公开这个项目的绩效目标表，所以没有它的绩效目标或指标值。",
+                      citations=[view.cite_fact(fact)], facts_used=[fact], refused=True)  # fmt: skip
+        return draft
     if not projects and (q.metrics or not q.wants_target):
         return None  # 办公用房多大面积: the figure itself, not some project's target
     names = {p["project"] for p in projects}
@@ -594,7 +629,7 @@ def _indicator_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     def score(indicator: dict) -> float:
         named = max((coverage(w, indicator["name"]) for w in words), default=0.0)
         named += 0.01 * sum(coverage(w, indicator["name"]) >= 1.0 for w in words)  # more words named: a better fit
-        if any(u in (indicator["target"] or "") for u in units):
+        if any(u in (indicator["target"] or "") or u in (indicator["name"] or "") for u in units):
             return max(named, 0.5) + 0.3  # 一年办多少件 → the indicator counted in 件
         return named
 

@@ -210,6 +210,8 @@ def _understand_one(question: str, docs: list[DocInfo], previous: Query | None) 
         query.metrics or query.terms
     ):
         query.intent = "define"  # 单位资金包括哪些？ the glossary says what the term covers
+    if query.intent == "define" and query.departments and query.terms and re.search(r"绩效|目标|指标", text):
+        query.intent = "lookup"  # 二厅综合改造费的绩效目标是啥: that project's targets, not a glossary word
     if query.intent == "define":
         query.define_term = define_term(_COMPOSITION_RE.sub("", text), query.metrics)
     if not query.metrics and not query.terms and _wants_total(query, text):

@@ -134,3 +134,100 @@ def test_a_persons_salary_is_refused(answerer, question):
 def test_staff_salaries_in_total_are_still_answered(answerer):
     record = _ask(answerer, "省政务中心工资福利支出多少")
     assert not record["refused"] and "1,005.74万元" in record["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("省政务中心招代费多少", "1.50万元"),  # 招代 sounds like 招待
+        ("吕梁审批局平审勘验费多少", "400.00万元"),  # 平审 sounds like 评审
+        ("综改区政务中兴装修花多少钱", "383.00万元"),  # 中兴 sounds like 中心
+    ],
+)
+def test_sound_alike_typos_are_understood(answerer, question, figure):
+    assert figure in _ask(answerer, question)["answer"]
+
+
+def test_two_departments_in_one_question_and_a_comparative_follow_up(answerer):
+    record = _ask(answerer, "综改区政务中心比大同政务中心总预算多多少")
+    assert "6,069.34万元" in record["answer"] and {c["doc"][:3] for c in record["citations"]} == {"000", "004"}
+    follow = _ask(answerer, "比大同政务中心多多少", history=["省政务中心机关运行经费多少"])
+    assert "166.74万元" in follow["answer"], "182.72 − 15.98"
+
+
+def test_sums_of_named_projects_and_of_the_rest(answerer):
+    assert "6,200.00万元" in _ask(answerer, "晋中经运部创新能力建设加消费券一共多少")["answer"]
+    rest = _ask(answerer, "晋中经运部除了创新能力建设和消费券，剩下的项目加起来多少")["answer"]
+    assert "165.00万元" in rest and "11个" in rest
+
+
+@pytest.mark.parametrize(
+    ("question", "target"),
+    [
+        ("综改区政务中心零收费补贴那个项目，免费刻章目标是多少套？", "10000套"),
+        ("吕梁政务大厅备电系统配电室要建多大", "150平方米"),
+        ("吕梁特种设备作业人员考试预计多少人次参加", "3000人"),
+    ],
+)
+def test_performance_targets_found_by_the_questions_own_words(answerer, question, target):
+    record = _ask(answerer, question)
+    assert target in record["answer"] and "目标值" in record["answer"]
+    assert record["citations"][0]["part"].startswith("项目支出绩效目标表")
+
+
+def test_sheet_amounts_in_yuan_and_the_multi_year_total(answerer):
+    assert "560,000元" in _ask(answerer, "综改区公共服务平台服务费年度资金总额多少元")["answer"]
+    follow = _ask(answerer, "那实施期总额呢？", history=["吕梁公共资源交易平台数字证书那个服务费，年度资金多少元"])
+    assert "3,234,000元" in follow["answer"] and "1,078,000元" in follow["answer"]
+
+
+def test_table_rows_by_plain_words_show_both_classifications(answerer):
+    answer = _ask(answerer, "大同政务中心住房公积金多少")["answer"]
+    assert "14.95万元" in answer and "36.10万元" in answer, "表3 (by function) and 表6 (by economic class)"
+    assert "164.45万元" in _ask(answerer, "吕梁审批局养老保险交多少钱")["answer"]
+
+
+def test_subject_codes_and_the_parts_of_a_row(answerer):
+    assert "568.83万元" in _ask(answerer, "吕梁2010350事业运行科目多少钱")["answer"]
+    parts = _ask(answerer, "省政务中心对个人和家庭的补助包括哪几项")["answer"]
+    assert all(p in parts for p in ("离休费45.86万元", "退休费230.51万元", "奖励金4.40万元"))
+
+
+def test_where_the_money_goes(answerer):
+    answer = _ask(answerer, "省政务中心的钱主要花在哪")["answer"]
+    assert "一般公共服务支出 2,525.52万元" in answer and "项目支出" in answer and "%" in answer
+
+
+def test_reasons_and_purposes_in_the_documents_own_words(answerer):
+    assert "减少两个项目" in _ask(answerer, "省政务中心项目支出为什么减少")["answer"]
+    why = _ask(answerer, "为什么要装修啊", history=["综改区政务中心装修经费多少"])["answer"]
+    assert "办公场所不能满足现有流量" in why
+    assert "企业免申报即可获得政府补贴" in _ask(answerer, "免申即享是什么意思")["answer"], "defined in the text"
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("综改区政务中心食堂", "没有提到"),
+        ("大同政务大厅二厅综合改造费的绩效目标是啥", "没有公开"),
+        ("吕梁审批局评审勘验费那个项目经办人是谁？电话多少", "不公开"),
+    ],
+)
+def test_what_the_documents_do_not_say_is_refused_plainly(answerer, question, says):
+    record = _ask(answerer, question)
+    assert record["refused"] and says in record["answer"]
+
+
+def test_another_year_is_refused_with_the_year_there_is(answerer):
+    record = _ask(answerer, "省政务中心2023年三公经费")
+    assert record["refused"] and "2025年" in record["answer"] and "8.50万元" in record["answer"]
+
+
+def test_a_unit_inside_a_loaded_department_is_answered_from_it(answerer):
+    record = _ask(answerer, "吕梁政务中心免费刻章一年最多刻几套")
+    assert "4000套" in record["answer"] and "属于吕梁市行政审批服务管理局" in record["answer"]
+
+
+def test_a_place_spoken_of_is_not_an_unknown_department(answerer):
+    record = _ask(answerer, "省政务中心12345热线为啥要新建省级平台,不让太原接了?")
+    assert not record["refused"] and "太原" not in record["answer"][:20]
