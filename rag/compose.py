@@ -207,7 +207,19 @@ def compose_lookup(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         if draft:
             return draft
     if q.terms:
-        return _project_answer(q, doc, view)
+        return _project_answer(q, doc, view) or _term_row_answer(q, doc, view)
+    return None
+
+
+def _term_row_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """A free word that is a table row's own label (公共安全支出, 会议费): that row's amounts."""
+    for term in sorted((t for t in q.terms if len(t) >= 3), key=len, reverse=True):
+        rows = row_facts(view, doc["doc"], term)
+        if rows:
+            draft = Draft("")
+            draft.text = _rows_sentence(term, rows, doc, view, draft)
+            draft.figure = fmt_amount(rows[0]["value"], rows[0]["unit"])
+            return draft
     return None
 
 
@@ -386,6 +398,9 @@ def _premise_verdict(premise: tuple[Decimal, str], fact: dict) -> str:
     return "不对，与文件不符。"
 
 
+_ENUMERATOR_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[①②③④⑤⑥⑦⑧⑨]|\d+[.、．])\s*")
+
+
 def row_facts(view: IndexView, doc: str, label: str) -> list[dict]:
     """A figure that is a table row (住房公积金, 办公费): its first amount in each table that has the row, the
     function table (表3) first; one per distinct value."""
@@ -411,7 +426,8 @@ def _rows_sentence(metric: str, rows: list[dict], doc: dict, view: IndexView, dr
     for fact in rows:
         draft.facts_used.append(fact)
         draft.citations.append(view.cite_fact(fact))
-    text = f"{doc['department']}{doc['year']}年{primary['row']}为{fmt_amount(primary['value'], primary['unit'])}（见{primary['tbl']}）。"
+    label = _ENUMERATOR_RE.sub("", primary["row"] or metric)
+    text = f"{doc['department']}{doc['year']}年{label}为{fmt_amount(primary['value'], primary['unit'])}（见{primary['tbl']}）。"
     for other in rows[1:]:
         text += f"另外，{other['tbl']}中“{other['row']}”为{fmt_amount(other['value'], other['unit'])}（两张表分类口径不同）。"
     return text

@@ -137,8 +137,8 @@ def compose_explain(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         if draft:
             return draft
     section = find_section(view, doc["doc"], q.metrics)
-    if section is not None and q.metrics and not _REASON_MARK.search(section["text"] or ""):
-        draft = _reason_elsewhere(q.metrics[0], doc, view)  # 基本支出's reason stands in 一、收支变动情况
+    if q.metrics and q.metrics[0] not in _TOTALS:
+        draft = _reason_elsewhere(q.metrics[0], doc, view, q.question)  # the sentence naming the figure, its change, why
         if draft:
             return draft
     if section is None:
@@ -217,18 +217,46 @@ def relevant_sentences(text: str, question: str, limit: int) -> str:
     return (picked[:limit] + "……" if len(picked) > limit else picked).rstrip("。；")
 
 
-def _reason_elsewhere(metric: str, doc: dict, view: IndexView) -> Draft | None:
+_TOTALS = {"收入总计", "支出总计", "本年收入合计"}
+
+
+_CONTINUES = re.compile(r"^(?:[二三四五六七八九]是|其次|此外|同时|另外|再次|最后)")
+
+
+def _reason_span(text: str, start: int, reason_at: int, limit: int = 320) -> str:
+    """From `start` to the end of the sentence that holds the reason (at `reason_at`), with the sentences that go
+    on listing reasons (二是…, 三是…); at most `limit` characters, never into the next figure's own paragraph."""
+    end = text.find("。", reason_at)
+    end = len(text) if end < 0 else end + 1
+    while end < len(text) and end - start < limit and _CONTINUES.match(text[end:]):
+        nxt = text.find("。", end)
+        end = len(text) if nxt < 0 else nxt + 1
+    body = text[start:end]
+    marker = re.search(r"（[一二三四五六七八九十]）", body[8:])
+    return (body[: 8 + marker.start()] if marker else body)[:limit]
+
+
+def _direction(question: str) -> str:
+    """'down' when the question says the figure fell (少了, 减少, 下降), 'up' when it rose, '' otherwise."""
+    if re.search(r"少|减|降|低", question):
+        return "down"
+    return "up" if re.search(r"多了|增|涨|高|上升", question) else ""
+
+
+def _reason_elsewhere(metric: str, doc: dict, view: IndexView, question: str = "") -> Draft | None:
     """The reason the document gives for a figure in another section: the clause that names the figure, says how
     it changed and gives its 原因 (（一）基本支出1482.39万元，较上年减少69.65万元，原因：一是…)."""
-    pattern = re.compile(re.escape(metric) + r"[^。]{0,40}?(?:增加|减少|增长|下降)[^。]{0,30}?(?:原因|由于)[：:是为]?")
+    pattern = re.compile(
+        re.escape(metric) + r"[^。；\d]{0,14}\d[^。；]{0,30}?(?:。[^。]{0,30}?)?(增加|减少|增长|下降)[^。]{0,30}?(?:。\s*)?"
+        r"(?:主要)?(?:原因|由于)"
+    )
+    wanted = {"down": ("减少", "下降"), "up": ("增加", "增长")}.get(_direction(question), ("增加", "减少", "增长", "下降"))
     for section in view.sections(doc["doc"]):
         text = re.sub(r"\s*\n\s*", "", section["text"] or "")
-        match = pattern.search(text)
+        match = next((m for m in pattern.finditer(text) if m.group(1) in wanted), None)
         if not match:
             continue
-        body = text[match.start() : match.start() + 300]
-        stop = re.search(r"（[一二三四五六七八九十]）", body[len(metric) + 4 :])
-        body = body[: len(metric) + 4 + stop.start()] if stop else body[: body.rfind("。") + 1 or len(body)]
+        body = _reason_span(text, match.start(), match.end())
         citation = _cite_sentence(view, doc["doc"], section, body)
         return Draft(f"{doc['department']}{doc['year']}年预算说明中写道：{body.strip()}", citations=[citation])
     return None

@@ -179,6 +179,8 @@ class DepartmentIndex:
             stem = match.group(1)
             if stem in _PATTERN_STOP or any(s < match.end() and match.start() < e for s, e in taken):
                 continue
+            if any(ch in _BOUNDARY or ch in "和与同" for ch in stem):
+                continue  # 商务委比区政府办: '委比' is no place
             alone = _word_start(question, match.start()) and _word_end(question, match.end())
             if _org_phrase_end(question, match.end()) or alone:  # 小店区审批局, 汾阳市的预算
                 found.append((match.start(), match.end(), stem))
@@ -257,6 +259,24 @@ def _forms(official: str) -> list[_Form]:
     return forms
 
 
+def _starts_figure(question: str, at: int) -> bool:
+    """A figure word starts here (三公, 招待费): it is not a mistyped part of an office name (政协三公 ≠ 政协办公)."""
+    return any(question.startswith(word, at) for word in _FIGURE_STARTS.get(question[at], ()))
+
+
+def _figure_starts() -> dict[str, tuple[str, ...]]:
+    from rag.vocabulary import CANONICAL_NAMES, FIGURE_WORDS
+
+    words = [w for w in [*CANONICAL_NAMES, *FIGURE_WORDS] if len(w) >= 2]
+    starts: dict[str, list[str]] = {}
+    for word in words:
+        starts.setdefault(word[0], []).append(word)
+    return {k: tuple(v) for k, v in starts.items()}
+
+
+_FIGURE_STARTS = _figure_starts()
+
+
 def _align(question: str, start: int, name: str) -> tuple[int, list[int], int | None]:
     """Match question[start:] against `name` as characters in order; one substitution allowed.
 
@@ -271,7 +291,7 @@ def _align(question: str, start: int, name: str) -> tuple[int, list[int], int | 
             matched.append(at)
             p, k = at + 1, k + 1
             continue
-        if sub is None and matched and p < len(name) and question[k] not in _BOUNDARY:
+        if sub is None and matched and p < len(name) and question[k] not in _BOUNDARY and not _starts_figure(question, k):
             follows = k + 1 < len(question) and name.find(question[k + 1], p + 1) >= 0
             if follows or p == len(name) - 1:
                 sub, p, k = p, p + 1, k + 1
