@@ -29,7 +29,7 @@ _CHANGE_RE = re.compile(
     r"(?:比|较)(?:上年|20\d{2}年|去年)[^，。；]{0,12}?(增加|减少|增长|下降|持平|相同)\s*([\d,]+(?:\.\d+)?)\s*万元"
     r"(?:[，,]\s*(增长|下降|减少|增加)\s*([\d.]+)\s*%)?"
 )
-_DEFINE_STRIP = re.compile(r"啥叫|什么叫|什么是|何为|是什么意思|什么意思|指什么|是指什么|指的是哪些人?|指哪些人?|是哪些人|是什么|是啥|预算里说的|文件里的|里说的|里的|解释一下|请问|[？?。！!“”\"]")
+_DEFINE_STRIP = re.compile(r"啥叫|什么叫|什么是|何为|是什么意思|什么意思|指什么|是指什么|到底|究竟|是个什么平台|是个什么系统|是个什么|是什么平台|是什么系统|有啥不一样|有什么不一样|有什么区别|有啥区别|区别是什么|的区别|指的是哪些人?|指哪些人?|是哪些人|是什么|是啥|预算里说的|文件里的|里说的|里的|解释一下|请问|[？?。！!“”\"]")
 
 
 def _sentences(text: str) -> list[str]:
@@ -314,9 +314,22 @@ def _duties(doc: dict, view: IndexView) -> Draft | None:
     return Draft(f"{doc['department']}的职责（{section['heading']}）：{body}", citations=[citation])
 
 
+_DIFFERENCE_RE = re.compile(r"不一样|区别|不同")
+_PAIR_RE = re.compile(r"([\u4e00-\u9fff“”]{2,12}?)(?:跟|和|与|同|及)([\u4e00-\u9fff“”]{2,12}?)(?:有|的|之间|相比|比|[?？]|$)")
+
+
 def compose_define(q: QueryView, view: IndexView) -> Draft:
-    """The glossary's own definition (名词解释)."""
-    term = q.define_term or _DEFINE_STRIP.sub("", q.question)
+    """The glossary's own definition (名词解释); both, side by side, when the question asks how two terms differ."""
+    pair = _PAIR_RE.search(q.question) if _DIFFERENCE_RE.search(q.question) else None
+    if pair:
+        drafts = [_define_one(term, q, view) for term in pair.groups()]
+        if all(not d.refused for d in drafts):
+            return Draft("\n".join(d.text for d in drafts), citations=[c for d in drafts for c in d.citations])
+    return _define_one(q.define_term or _DEFINE_STRIP.sub("", q.question), q, view)
+
+
+def _define_one(term: str, q: QueryView, view: IndexView) -> Draft:
+    """One term's definition: the glossary, else the document's own words."""
     term = re.sub(r"[“”\"]", "", term).strip()
     entries = view.glossary()
     if q.departments:
@@ -330,7 +343,9 @@ def compose_define(q: QueryView, view: IndexView) -> Draft:
             _defined_inside(term, entries, view)
             or _defined_in_text(term, q, view)
             or _defined_by_sheet(term, q, view)
-            or Draft(f"已加载文件的名词解释中没有“{term}”的解释。", refused=True)
+            or _mentioned_in_text(term, q, view)
+            or Draft(f"已加载文件的名词解释中没有“{term}”的解释。" if not re.search(r"\d", term)
+                     else "已加载文件的名词解释和正文中都没有这个词的解释。", refused=True)
         )
     citation = view.cite_lines(best["doc"], "名词解释", best["line_start"], best["line_end"],
                                f"{best['term']}：{best['definition']}")  # fmt: skip
@@ -387,13 +402,15 @@ def _defined_in_text(term: str, q: QueryView, view: IndexView) -> Draft | None:
 
 def _defined_by_sheet(term: str, q: QueryView, view: IndexView) -> Draft | None:
     """A term that names a project (“一窗受理、集成服务”): what its performance sheet says it is."""
-    from rag.compose import coverage
+    from rag.compose import coverage, match_projects
 
     docs = [d for dep in q.departments for d in view.docs_of(dep)] or view.documents
     bare = re.sub(r"[“”\"]", "", term)
     for doc in docs:
-        for target in view.targets(doc["doc"]):
-            if coverage(bare, re.sub(r"[“”\"]", "", target["project"])) < 0.9:
+        rows = [{"row": re.sub(r"[“”\"]", "", t["project"]), **{k: v for k, v in t.items() if k != "row"}}
+                for t in view.targets(doc["doc"])]  # fmt: skip
+        for target in match_projects([bare], rows):
+            if coverage(bare, target["row"]) < 0.9:
                 continue
             fields = sheet_fields(view, doc["doc"], target)
             label = next((f for f in ("项目概况", "总体目标", "项目设立必要性") if f in fields), None)
@@ -404,6 +421,26 @@ def _defined_by_sheet(term: str, q: QueryView, view: IndexView) -> Draft | None:
             name = target["project"] if target["project"].startswith("“") else f"“{target['project']}”"
             return Draft(f"名词解释里没有“{bare}”。{doc['department']}的{name}项目，{label}："
                          f"{_shorten(text, 220)}", citations=[view.cite_lines(doc["doc"], part, line, line)])  # fmt: skip
+    return None
+
+
+def _mentioned_in_text(term: str, q: QueryView, view: IndexView) -> Draft | None:
+    """No definition anywhere, but the document speaks of the term: quote where it does (not a definition)."""
+    bare = re.sub(r"[“”\"]", "", term)
+    if len(bare) < 3:
+        return None
+    docs = [d for dep in q.departments for d in view.docs_of(dep)] or view.documents
+    for doc in docs:
+        for row in view.store.lines(doc["doc"], 1, 10**6):
+            cells = [c for c in _TAG_RE.sub("", row["text"]).split("\t") if bare in c]
+            if not cells:
+                continue
+            cell = max(cells, key=len)
+            at = cell.find(bare)
+            start = max(cell.rfind("。", 0, at), cell.rfind("；", 0, at)) + 1
+            sentence = _shorten(cell[start:], 200)
+            citation = view.cite_lines(doc["doc"], _line_part(view, doc["doc"], row["no"]), row["no"], row["no"])
+            return Draft(f"名词解释里没有“{bare}”。{doc['department']}的文件里提到它的地方是：{sentence}", citations=[citation])
     return None
 
 

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 Span = tuple[int, int]
 
@@ -52,8 +53,22 @@ class Years:
 
 
 def normalize_question(text: str) -> str:
-    """Full-width digits/letters/punctuation folded (NFKC), spaces dropped, CJK kept."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("−", "-")
+    """Full-width digits/letters/punctuation folded (NFKC), spaces dropped, traditional characters simplified
+    (呂梁市行政審批服務管理局 → 吕梁市行政审批服务管理局)."""
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("−", "-")
+    return _simplified(folded)
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+@lru_cache(maxsize=4096)
+def _simplified(text: str) -> str:
+    return _converter().convert(text)
 
 
 # --- numbers ------------------------------------------------------------------------------------------------------

@@ -115,7 +115,8 @@ _EXPLAIN_RE = re.compile(
 )
 _DEFINE_RE = re.compile(
     r"什么是|什么叫|啥叫|啥是|何为|何谓|解释一下|解释下|怎么理解|如何理解|是什么意思|什么意思|啥意思|指什么|指的是什么|是指什么|"
-    r"是指啥|的含义|的定义|是个啥|是什么东西|是啥东西|(?:是什么|是啥)[?？]?$|指的是哪些|指哪些|指的是谁|是干啥的意思"
+    r"是指啥|的含义|的定义|是个啥|是什么东西|是啥东西|(?:是什么|是啥)[?？]?$|指的是哪些|指哪些|指的是谁|是干啥的意思|"
+    r"是个什么|是什么平台|是什么系统|有啥不一样|有什么不一样|有什么区别|有啥区别|的区别|区别是什么|有什么不同|不同在哪"
 )
 _LIST_RE = re.compile(
     r"花在哪|用在哪|花到哪|用到哪|主要用于|用途|有哪些|哪些|都有什么|都有啥|列出|列举|列一下|包括什么|包括哪|分别是什么|"
@@ -199,7 +200,7 @@ def _understand_one(question: str, docs: list[DocInfo], previous: Query | None) 
     query.terms = free_terms(text, taken, query.name_prefix or query.name_contains)
     _scope(query, text, docs)
 
-    if previous is not None and not query.metrics and len("".join(query.terms)) <= 6:
+    if previous is not None and not query.metrics and len("".join(query.terms)) <= 6 and not query.premise:
         query.metrics = _parts_of(previous.metrics, text)  # 政府采购多少？其中工程多少？
         query.terms = [] if query.metrics else query.terms
     if previous is not None:
@@ -323,7 +324,8 @@ _PARTS = {
 
 def _parts_of(previous_metrics: list[str], text: str) -> list[str]:
     """The parts of the earlier figure that a follow-up names by a short word (其中工程多少 → 政府采购工程)."""
-    for metric in previous_metrics:
+    parents = [p for m in previous_metrics for p, parts in _PARTS.items() if any(m == part for _, part in parts)]
+    for metric in [*previous_metrics, *parents]:
         parts = [part for word, part in _PARTS.get(metric, ()) if re.search(word, text)]
         if parts:
             return parts
