@@ -99,6 +99,10 @@ def pick_documents(q: QueryView, view: IndexView) -> tuple[list[dict] | Draft, s
             if not exact:
                 years = "、".join(f"{d['year']}年" for d in docs)
                 if q.departments:
+                    later = next((d for d in docs if d["year"] == q.year + 1), None)
+                    derived = previous_year_figure(q, later, view) if later else None
+                    if derived is not None:
+                        return derived, ""
                     draft = Draft(f"文件中没有{department}{q.year}年的预算，只有{years}的{docs[0]['kind']}。",
                                   refused=True)  # fmt: skip
                     _offer_other_year(q, docs[0], view, draft)
@@ -113,6 +117,54 @@ def pick_documents(q: QueryView, view: IndexView) -> tuple[list[dict] | Draft, s
         return Draft("已加载的文件中没有符合条件的预算文件。", refused=True), ""
     note = notes[0] if len(notes) == 1 and len(chosen) == 1 else ""
     return chosen, note
+
+
+_PREVIOUS_RE = (r"[^。；]{0,80}?(?:。[^。；]{0,50}?)?(?:比|较)(?:上年|去年|上一年|(?P<y>20\d{2})年)(?:年初)?(?:预算)?(?:数)?[^。；\d]{0,6}?"
+                r"(?P<dir>增加|减少|增长|下降|持平|相同|一致)(?:了)?\s*(?P<amt>[\d,]+(?:\.\d+)?)?\s*(?:万元)?")
+
+
+def previous_year_figure(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """Last year's figure as the document states it through this year's change (三公经费8.50万元比2024年减少
+    1.00万元 → 2024年 9.50万元), with the arithmetic shown; None when the text gives no such change."""
+    metric = q.metrics[0] if q.metrics else "收入总计"
+    facts = view.named(doc["doc"], metric)
+    if not facts:
+        return None
+    current = facts[0]
+    words = {"收入总计": "收入总计", "支出总计": "支出总计"}.get(metric, metric)
+    pattern = re.compile(re.escape(words.replace("三公经费", "三公")) + _PREVIOUS_RE)
+    for section in view.sections(doc["doc"]):
+        text = re.sub(r"[“”\s]", "", section["text"] or "")
+        match = pattern.search(text)
+        if not match or (match.group("y") and int(match.group("y")) != doc["year"] - 1):
+            continue
+        direction, amount = match.group("dir"), match.group("amt")
+        unit = current["unit"]
+        if direction in {"持平", "相同", "一致"}:
+            delta, previous, op = Decimal(0), current["value"], "="
+        elif amount is None:
+            continue
+        else:
+            delta = Decimal(amount.replace(",", ""))
+            up = direction in {"增加", "增长"}
+            previous, op = (current["value"] - delta, "−") if up else (current["value"] + delta, "+")
+        cited = _cite_text(view, doc, section, match.group(0))
+        draft = Draft("", citations=[view.cite_fact(current), cited], facts_used=[current])
+        draft.derived.append(Evidence(previous, unit, doc["doc"], current["line"], "arithmetic"))
+        said = f"与上年{direction}" if delta == 0 else f"比上年{direction}{fmt_amount(delta, unit)}"
+        arithmetic = f"{fmt_amount(current['value'], unit)} {op} {fmt_amount(delta, unit)} = " if delta else ""
+        draft.text = (f"文件中只有{doc['year']}年的预算，没有{doc['year'] - 1}年的预算表。按{doc['year']}年预算说明，{metric}"
+                      f"{fmt_amount(current['value'], unit)}，{said}；由此推算{doc['year'] - 1}年为"
+                      f"{arithmetic}{fmt_amount(previous, unit)}。")  # fmt: skip
+        draft.figure = fmt_amount(previous, unit)
+        return draft
+    return None
+
+
+def _cite_text(view: IndexView, doc: dict, section: dict, said: str):
+    from rag.compose_text import _cite_sentence
+
+    return _cite_sentence(view, doc["doc"], section, said)
 
 
 def _offer_other_year(q: QueryView, doc: dict, view: IndexView, draft: Draft) -> None:

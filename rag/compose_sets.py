@@ -11,7 +11,7 @@ from rag.verify import Evidence
 
 _MAX = re.compile(r"最多|最高|最大|哪个.*多|谁.*多")
 _MIN = re.compile(r"最少|最低|最小|哪个.*少|谁.*少")
-_DIFF = re.compile(r"差多少|相差|差距|差额|多多少|少多少|高多少|低多少")
+_DIFF = re.compile(r"差多少|相差|差距|差额|多多少|少多少|高多少|低多少|大多少|小多少|贵多少")
 _SUM = re.compile(r"一共|合计|总共|加起来|总和|共计")
 _SHARE = re.compile(r"占比|比例|比重|占多少|百分之|占.*%|占.*总")
 _RANK = re.compile(r"前[一二三四五六七八九十\d]+|排名|排一下|排序|最多的几个|哪几个")
@@ -54,7 +54,9 @@ def compose_compare(q: QueryView, docs: list[dict], view: IndexView) -> Draft | 
         if q.prefix:
             return _prefix_sum(q, doc, view)
         if op == "share":
-            return _share(q, doc, view)
+            return _shares(q, doc, view) if len(q.metrics) >= 2 else _share(q, doc, view)
+        if op == "diff" and len(q.metrics) >= 2:
+            return _metric_difference(q, doc, view)
         if op == "rank" or (not q.metrics and op in {"max", "min"}):
             return _rank_projects(q, doc, view, lowest=op == "min" or bool(_MIN_WORDS.search(q.question)))
         return None
@@ -83,7 +85,8 @@ def compose_compare(q: QueryView, docs: list[dict], view: IndexView) -> Draft | 
         draft.derived.append(Evidence(diff, f1["unit"], d1["doc"], f1["line"], "arithmetic"))
         draft.text = (f"{metric}：{d1['department']}（{d1['year']}年）{fmt_amount(f1['value'], f1['unit'])}，"
                       f"{d2['department']}（{d2['year']}年）{fmt_amount(f2['value'], f2['unit'])}，"
-                      f"相差{fmt_amount(diff, f1['unit'])}。{year_note}")  # fmt: skip
+                      f"相差{fmt_amount(diff, f1['unit'])}"
+                      f"（{(d1 if f1['value'] >= f2['value'] else d2)['department']}更多）。{year_note}")  # fmt: skip
         draft.figure = fmt_amount(diff, f1["unit"])
         return draft
     if op == "sum":
@@ -104,13 +107,60 @@ def compose_compare(q: QueryView, docs: list[dict], view: IndexView) -> Draft | 
     return draft
 
 
+def _metric_difference(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """Two figures of one document and their difference (项目支出比基本支出多多少)."""
+    from rag.compose import row_facts
+
+    facts = [(view.named(doc["doc"], m) or row_facts(view, doc["doc"], m) or [None])[0] for m in q.metrics[:2]]
+    if None in facts or facts[0]["unit"] != facts[1]["unit"]:
+        return None
+    (a, b), (ma, mb) = facts, q.metrics[:2]
+    diff = abs(a["value"] - b["value"])
+    draft = Draft("", facts_used=[a, b], citations=[view.cite_fact(a), view.cite_fact(b)])
+    draft.derived.append(Evidence(diff, a["unit"], doc["doc"], a["line"], "arithmetic"))
+    more, less = (ma, mb) if a["value"] >= b["value"] else (mb, ma)
+    draft.text = (f"{doc['department']}{doc['year']}年{ma}{fmt_amount(a['value'], a['unit'])}，{mb}{fmt_amount(b['value'], b['unit'])}，"
+                  f"{more}比{less}多 {fmt_amount(max(a['value'], b['value']), a['unit'])} − "
+                  f"{fmt_amount(min(a['value'], b['value']), a['unit'])} = {fmt_amount(diff, a['unit'])}。")  # fmt: skip
+    draft.figure = fmt_amount(diff, a["unit"])
+    return draft
+
+
+def _shares(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """Each of several figures as a share of the whole (基本支出、项目支出各占多大比例)."""
+    drafts = [_share(_OneMetric(q, m), doc, view) for m in q.metrics if m not in {"支出总计", "收入总计"}]
+    drafts = [d for d in drafts if d is not None]
+    if not drafts:
+        return None
+    merged = Draft("".join(d.text for d in drafts), figure=drafts[0].figure)
+    for d in drafts:
+        merged.citations += d.citations
+        merged.facts_used += d.facts_used
+        merged.derived += d.derived
+    return merged
+
+
+class _OneMetric(QueryView):
+    """The same question, asking about one of its figures."""
+
+    def __init__(self, q: QueryView, metric: str) -> None:
+        super().__init__(q.query, q.question)
+        self._metric = metric
+
+    @property
+    def metrics(self) -> list[str]:
+        return [self._metric]
+
+
 def _share(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     metric = next((m for m in q.metrics if m not in {"支出总计", "收入总计"}), None)
     if metric is None:
         metric = next((name for word, name in _SHARE_WORDS if word in q.question), None)
     if metric is None:
         return None
-    part_facts = view.named(doc["doc"], metric)
+    from rag.compose import row_facts
+
+    part_facts = view.named(doc["doc"], metric) or row_facts(view, doc["doc"], metric)
     whole_name = "支出总计" if metric not in {"政府采购货物", "政府采购工程", "政府采购服务"} else "政府采购"
     if metric in {"人员经费", "公用经费"}:
         whole_name = "基本支出"
