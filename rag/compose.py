@@ -126,7 +126,9 @@ _PREVIOUS_RE = (r"[^。；]{0,80}?(?:。[^。；]{0,50}?)?(?:比|较)(?:上年|�
 def previous_year_figure(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     """Last year's figure as the document states it through this year's change (三公经费8.50万元比2024年减少
     1.00万元 → 2024年 9.50万元), with the arithmetic shown; None when the text gives no such change."""
-    metric = q.metrics[0] if q.metrics else "收入总计"
+    if not q.metrics:
+        return None
+    metric = q.metrics[0]
     facts = view.named(doc["doc"], metric)
     if not facts:
         return None
@@ -281,7 +283,7 @@ _SHEET_AMOUNT_RE = re.compile(r"年度资金|实施期|资金总额|多少元|�
 def _sheet_amount_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     """年度资金总额 / 实施期资金总额 (元) of a project's performance sheet, with its 表12 amount (万元)."""
     rows = [{"row": t["project"], **t} for t in view.targets(doc["doc"])]
-    sheets = _target_projects(q.terms, rows)
+    sheets = target_projects(q.terms, rows)
     if not sheets:
         return None
     sheet = sheets[0]
@@ -552,10 +554,25 @@ def _code_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
 
 
 def named_projects(q: QueryView, doc: dict, view: IndexView) -> list[dict]:
-    """Project rows that a free word of the question names whole (coverage 1.0)."""
+    """Project rows that a free word of the question names whole (coverage 1.0), or whose own name the question
+    writes out (委托业务经费, even where its words also read as a figure)."""
     rows = view.project_rows(doc["doc"]) + view.project_rows(doc["doc"], carried=True)
+    written = projects_written(q.question, rows)
+    if written:
+        return written
     terms = [t for t in q.terms if len(t) >= 2 and t not in q.metrics]
     return [r for r in match_projects(terms, rows) if max(coverage(t, r["row"] or "") for t in terms) >= 1.0]
+
+
+def projects_written(question: str, rows: list[dict]) -> list[dict]:
+    """Rows whose name (without its Z/J/X prefix) the question contains as written, longest first."""
+    text = re.sub(r"[“”\"\s]", "", question)
+    found = [r for r in rows if len(core := _name_core(r["row"])) >= 4 and core in text]
+    return sorted(found, key=lambda r: -len(_name_core(r["row"])))[:1] if found else []
+
+
+def _name_core(label: str | None) -> str:
+    return re.sub(r"^(?:[A-Z]{1,2}|\d{4}年)", "", re.sub(r"[“”\"\s]", "", label or ""))
 
 
 _PROJECT_SUM_RE = re.compile(r"一共|合计|总共|加起来|共计|总和|加在一起|之和|合起来")
@@ -635,7 +652,7 @@ def _words(terms: list[str]) -> list[str]:
     return words
 
 
-def _target_projects(terms: list[str], rows: list[dict]) -> list[dict]:
+def target_projects(terms: list[str], rows: list[dict]) -> list[dict]:
     """The performance sheets a question names: nearly whole (coverage ≥ 0.9), else by two or more of its words
     (大厅备电系统配电室 → 市政大厅建设备电系统经费)."""
     if not terms:
@@ -669,7 +686,7 @@ def _indicator_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     if _MONEY_ASK_RE.search(q.question) and not q.wants_target and not _asked_units(q.question):
         return None  # 接送车一年多少钱: the project's amount, not one of its targets
     rows = [{"row": t["project"], **t} for t in view.targets(doc["doc"])]
-    projects = _target_projects(q.terms, rows)
+    projects = target_projects(q.terms, rows)
     budget_rows = view.project_rows(doc["doc"])
     named_rows = [r for r in match_projects(q.terms, budget_rows) if max(coverage(t, r["row"]) for t in q.terms) >= 0.9]
     if named_rows and not any(similarity(r["row"], p["project"]) >= 0.8 for r in named_rows for p in projects):

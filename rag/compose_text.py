@@ -128,14 +128,17 @@ def compose_explain(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     """Why a figure changed or what it is for, in the document's own words (the reason clause first)."""
     from rag.compose import named_projects
 
-    if q.terms and (not q.metrics or named_projects(q, doc, view)):
-        draft = _project_purpose(q, doc, view)
+    named = named_projects(q, doc, view)
+    if named or (q.terms and not q.metrics):
+        draft = _project_purpose(q, doc, view, [r["row"] for r in named])
         if draft:
             return draft
     if PURPOSE_RE.search(q.question) and not q.metrics:
         draft = _duties(doc, view)
         if draft:
             return draft
+    if PURPOSE_RE.search(q.question) and q.metrics and not _EXPLAIN_WORDS.search(q.question):
+        return compose_define(q, view)  # 三公经费是干什么的: what the figure is
     section = find_section(view, doc["doc"], q.metrics)
     if q.metrics and q.metrics[0] not in _TOTALS:
         draft = _reason_elsewhere(q.metrics[0], doc, view, q.question)  # the sentence naming the figure, its change, why
@@ -163,10 +166,14 @@ def compose_explain(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     return Draft(f"{who}预算说明（{section['heading']}）中写道：{body}", citations=citations)
 
 
-SHEET_FIELDS = ("项目概况", "立项依据", "项目设立必要性", "项目实施计划", "总体目标", "年度目标", "年度绩效目标")
+SHEET_FIELDS = ("项目概况", "立项依据", "项目设立必要性", "项目实施计划", "总体目标", "年度目标", "年度绩效目标", "项目测算依据",
+                "测算依据")
 _WHY_FIELDS = ("项目设立必要性", "项目概况", "立项依据")
 _WHAT_FIELDS = ("项目概况", "总体目标", "年度绩效目标", "年度目标")
 _WHY_RE = re.compile(r"为什么|为啥|为何|原因|依据|必要|凭什么|怎么要")
+_HOW_RE = re.compile(r"咋算|怎么算|如何算|测算|算出来|怎么来的|标准")
+_HOW_FIELDS = ("项目概况", "项目实施计划", "立项依据")
+_EXPLAIN_WORDS = re.compile(r"为什么|为啥|为何|原因|怎么回事|咋回事")
 
 
 def sheet_fields(view: IndexView, doc: str, target: dict) -> dict[str, tuple[str, int]]:
@@ -262,17 +269,17 @@ def _reason_elsewhere(metric: str, doc: dict, view: IndexView, question: str = "
     return None
 
 
-def _project_purpose(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+def _project_purpose(q: QueryView, doc: dict, view: IndexView, names: list[str] | None = None) -> Draft | None:
     """What a project is for (项目概况, 总体目标) or why it is needed (项目设立必要性, 立项依据), from its sheet."""
-    from rag.compose import match_projects
+    from rag.compose import match_projects, target_projects
 
-    targets = view.targets(doc["doc"])
-    matches = match_projects(q.terms, [{"row": t["project"], **t} for t in targets])
+    targets = [{"row": t["project"], **t} for t in view.targets(doc["doc"])]
+    matches = match_projects(names or q.terms, targets) or target_projects(names or q.terms, targets)
     if not matches:
         return None
     target = matches[0]
     fields = sheet_fields(view, doc["doc"], target)
-    order = _WHY_FIELDS if _WHY_RE.search(q.question) else _WHAT_FIELDS
+    order = _HOW_FIELDS if _HOW_RE.search(q.question) else _WHY_FIELDS if _WHY_RE.search(q.question) else _WHAT_FIELDS
     chosen = [(label, *fields[label]) for label in order if label in fields and len(fields[label][0]) >= 8][:2]
     if not chosen and target.get("overview"):
         chosen = [("项目概况", target["overview"], target["line_start"])]
@@ -280,6 +287,8 @@ def _project_purpose(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         return None
     part = f"项目支出绩效目标表（{target['project']}）"
     asked = re.sub("|".join(map(re.escape, _words_of(target["project"]))) or "^$", "", q.question)
+    if _HOW_RE.search(q.question):
+        asked += " 测算 标准 元/人 按照"
     said = "；".join(f"{label}：{relevant_sentences(text, asked, 180)}" for label, text, _ in chosen)
     citations = [view.cite_lines(doc["doc"], part, line, line) for _, _, line in chosen]
     draft = Draft(f"据“{target['project']}”的绩效目标表，{said}。", citations=citations)

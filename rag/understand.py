@@ -239,7 +239,7 @@ def _intent(query: Query, text: str) -> bool:
         query.aggregate = "min"
     elif _SUM_RE.search(text) and (query.name_prefix or query.name_contains or query.threshold or many):
         query.aggregate = "sum"
-    if _EXPLAIN_RE.search(text) or (PURPOSE_RE.search(text) and not query.metrics and not query.aggregate):
+    if _EXPLAIN_RE.search(text) or (PURPOSE_RE.search(text) and not query.aggregate):
         query.intent = "explain"
     elif _DEFINE_RE.search(text) and not re.search(r"多少|几", text):
         query.intent = "define"
