@@ -55,6 +55,8 @@ def compose(query: object, question: str, answerer: Answerer) -> Draft:
         q.terms and match_projects(q.terms, view.project_rows(docs[0]["doc"]))
     ):
         draft = compose_spending_mix(docs[0], view)
+    elif len(docs) == 1 and _ALL_TARGETS_RE.search(question) and (q.terms or q.metrics):
+        draft = _indicator_answer(q, docs[0], view)  # 房租物业费项目有哪些绩效指标
     elif q.terms and len(docs) == 1 and q.intent == "list" and PROJECT_USE_RE.search(question):
         draft = compose_explain(q, docs[0], view)  # 热线项目的钱用在哪: what the project is for
     if draft is not None:
@@ -250,7 +252,7 @@ def compose_lookup(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         draft = _sheet_amount_answer(q, doc, view)
         if draft:
             return draft
-    if q.terms:
+    if q.terms or q.metrics:
         draft = _indicator_answer(q, doc, view)
         if draft:
             return draft
@@ -564,9 +566,21 @@ def named_projects(q: QueryView, doc: dict, view: IndexView) -> list[dict]:
     return [r for r in match_projects(terms, rows) if max(coverage(t, r["row"] or "") for t in terms) >= 1.0]
 
 
+def _same_project(a: str, b: str) -> bool:
+    """A 表12 row and a sheet of one project: alike names with the same funding prefix (Z… is not J…)."""
+    prefix = re.compile(r"^[A-Z]{1,2}(?=[\u4e00-\u9fff])")
+    pa, pb = prefix.match(a or ""), prefix.match(b or "")
+    if (pa and pa.group(0)) != (pb and pb.group(0)):
+        return False
+    return similarity(a, b) >= 0.8
+
+
 def projects_written(question: str, rows: list[dict]) -> list[dict]:
     """Rows whose name (without its Z/J/X prefix) the question contains as written, longest first."""
     text = re.sub(r"[“”\"\s]", "", question)
+    whole = [r for r in rows if len(label := re.sub(r"[“”\"\s]", "", r["row"] or "")) >= 4 and label in text]
+    if whole:
+        return sorted(whole, key=lambda r: -len(r["row"]))[:1]
     found = [r for r in rows if len(core := _name_core(r["row"])) >= 4 and core in text]
     return sorted(found, key=lambda r: -len(_name_core(r["row"])))[:1] if found else []
 
@@ -676,6 +690,33 @@ def _asked_units(question: str) -> list[str]:
     return units
 
 
+_ALL_TARGETS_RE = re.compile(r"绩效目标(?:是|有)(?:什么|啥|哪些)|(?:有哪些|什么)(?:绩效)?(?:目标|指标)|目标是(?:什么|啥)|指标(?:是|有)(?:什么|啥|哪些)")
+
+
+def _targets_summary(sheet: dict, indicators: list[dict], doc: dict, view: IndexView) -> Draft:
+    """A project's performance sheet in brief: its yearly goal and its first indicators with their targets."""
+    from rag.compose_text import relevant_sentences, sheet_fields
+
+    fields = sheet_fields(view, doc["doc"], sheet)
+    goal_label = next((f for f in ("年度目标", "年度绩效目标", "总体目标") if f in fields), None)
+    part = f"项目支出绩效目标表（{sheet['project']}）"
+    citations = [view.cite_lines(doc["doc"], part, sheet["line_start"], sheet["line_end"])]
+    text = f"“{sheet['project']}”的绩效目标"
+    if goal_label:
+        text += f"（{goal_label}）：{relevant_sentences(fields[goal_label][0], '', 150)}。"
+    listed: list[dict] = []
+    for indicator in indicators:
+        if indicator["target"] and not any(
+            other["target"] == indicator["target"] and similarity(other["name"], indicator["name"]) >= 0.8
+            for other in listed
+        ):
+            listed.append(indicator)
+    listed = listed[:6]
+    if listed:
+        text += "主要指标：" + "；".join(f"{i['name']} {i['target']}" for i in listed) + "（都是目标值，不是实际完成数）。"
+    return Draft(text, citations=citations)
+
+
 _MONEY_ASK_RE = re.compile(r"多少钱|几块钱|花多少|花了多少|多少经费|多少资金|预算多少|预算是多少|费用多少|多少万")
 _INDICATOR_FILLER = re.compile(r"目标值?|指标值?|计划|预计|预期|大概|能够|可以|能|达到|实现|要求|考核")
 
@@ -686,10 +727,12 @@ def _indicator_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     if _MONEY_ASK_RE.search(q.question) and not q.wants_target and not _asked_units(q.question):
         return None  # 接送车一年多少钱: the project's amount, not one of its targets
     rows = [{"row": t["project"], **t} for t in view.targets(doc["doc"])]
-    projects = target_projects(q.terms, rows)
+    projects = projects_written(q.question, rows) or target_projects(q.terms, rows)
     budget_rows = view.project_rows(doc["doc"])
-    named_rows = [r for r in match_projects(q.terms, budget_rows) if max(coverage(t, r["row"]) for t in q.terms) >= 0.9]
-    if named_rows and not any(similarity(r["row"], p["project"]) >= 0.8 for r in named_rows for p in projects):
+    named_rows = projects_written(q.question, budget_rows) or [
+        r for r in match_projects(q.terms, budget_rows) if max(coverage(t, r["row"]) for t in q.terms) >= 0.9
+    ]
+    if named_rows and not any(_same_project(r["row"], p["project"]) for r in named_rows for p in projects):
         if not (q.wants_target or "绩效" in q.question):
             return None  # the project the question names has no performance sheet of its own
         fact = named_rows[0]
@@ -708,6 +751,8 @@ def _indicator_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     pieces = [p for p in pieces if not any(coverage(p, name) >= 1.0 for name in names)]
     words = pieces + (q.target_words if q.wants_target else [])
     units = _asked_units(q.question) if projects else []
+    if len(projects) == 1 and _ALL_TARGETS_RE.search(q.question) and not units:
+        return _targets_summary(projects[0], indicators, doc, view)
     if not words and not units:
         return None
 
@@ -715,7 +760,7 @@ def _indicator_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         named = max((coverage(w, indicator["name"]) for w in words), default=0.0)
         named += 0.01 * sum(coverage(w, indicator["name"]) >= 1.0 for w in words)  # more words named: a better fit
         if any(u in (indicator["target"] or "") or u in (indicator["name"] or "") for u in units):
-            return max(named, 0.5) + 0.3  # 一年办多少件 → the indicator counted in 件
+            return max(named, 0.5) + 0.6  # 一年办多少件 → the indicator counted in 件
         return named
 
     best = max(indicators, key=score)

@@ -59,6 +59,8 @@ def find_metrics(text: str, taken: list[Span]) -> tuple[list[str], list[Span]]:
         spans.append(m.span())
     for m in _FUZZY_RE.finditer(mask(masked, spans)):
         word = next(w for w in _FUZZY if len(w) == len(m.group(0)) and _one_typo(m.group(0), w))
+        if _word_goes_on(masked, m.end(), m.group(0), word):
+            continue  # 物业管理面积 is no typo of 物业管理费
         found.append((m.start(), _FUZZY[word]))  # 基本之出 → 基本支出
         spans.append(m.span())
     found += _homophone_metrics(mask(masked, spans), spans)
@@ -104,6 +106,16 @@ def _homophone_metrics(masked: str, spans: list[Span]) -> list[tuple[int, str]]:
             spans.append((start, start + n))
             taken[start : start + n] = [True] * n
     return found
+
+
+_NOUN_ENDINGS = ("面积", "数量", "人数", "人次", "次数", "标准", "时长", "时间", "金额", "比例", "项目", "系统", "平台")
+
+
+def _word_goes_on(text: str, end: int, window: str, word: str) -> bool:
+    """The differing last character starts another word with what follows (面|积): not a typo of `word`."""
+    if window[-1] == word[-1]:
+        return False
+    return any(text.startswith(noun, end - 1) for noun in _NOUN_ENDINGS)
 
 
 def _one_typo(window: str, word: str) -> bool:
