@@ -145,7 +145,7 @@ def compose_explain(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         if draft:
             return draft
     if section is None:
-        return None
+        return _total_reason(doc, view) if not q.metrics or q.metrics[0] in _TOTALS else None
     sentences = _sentences(section["text"])
     chosen = [s for s in sentences if _REASON_RE.search(s)] or sentences[:2]
     first = chosen[0]
@@ -241,6 +241,29 @@ def _reason_span(text: str, start: int, reason_at: int, limit: int = 320) -> str
     body = text[start:end]
     marker = re.search(r"（[一二三四五六七八九十]）", body[8:])
     return (body[: 8 + marker.start()] if marker else body)[:limit]
+
+
+_TOTAL_REASON_RE = re.compile(r"[^。]*(?:增加|减少|增长|下降|变动|变化)的?(?:主要)?原因(?:是|为|：|:)[^。]*。?")
+
+
+def _total_reason(doc: dict, view: IndexView) -> Draft | None:
+    """Layouts without a 收支变动 section (Shanghai's 预算编制说明): the first sentence that gives the reason for
+    the change of the totals, with the change it explains."""
+    for section in view.sections(doc["doc"]):
+        text = re.sub(r"\s*\n\s*", "", section["text"] or "")
+        match = _TOTAL_REASON_RE.search(text)
+        if not match:
+            continue
+        before = text[: match.start()]
+        change = _CHANGE_RE.search(normalize_text(before))
+        lead = f"比上年{change.group(1)}{change.group(2)}万元，" if change else ""
+        citations = [_cite_sentence(view, doc["doc"], section, match.group(0))]
+        if change:
+            said = next((x for x in _sentences(before) if _CHANGE_RE.search(normalize_text(x))), before[:60])
+            citations.append(_cite_sentence(view, doc["doc"], section, said))
+        text_out = f"{doc['department']}{doc['year']}年预算{lead}文件说明：{match.group(0).strip()}"
+        return Draft(text_out, citations=citations)
+    return None
 
 
 def _direction(question: str) -> str:

@@ -217,7 +217,8 @@ def _understand_one(question: str, docs: list[DocInfo], previous: Query | None) 
     if query.intent == "define":
         query.define_term = define_term(_COMPOSITION_RE.sub("", text), query.metrics)
     if not query.metrics and not query.terms and _wants_total(query, text):
-        query.metrics = ["收入总计"]  # 预算多少 / 一共多少钱: the total budget
+        spent = re.search(r"花了|花掉|花多少|支出|开支|用了|用掉", text)
+        query.metrics = ["支出总计" if spent else "收入总计"]  # 预算多少 / 一共多少钱: the total budget
     query.latest_year = _latest_year(query, docs)
     query.year_missing = query.year is None
     return query
