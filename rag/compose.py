@@ -467,6 +467,8 @@ def row_facts(view: IndexView, doc: str, label: str) -> list[dict]:
         row = re.sub(r"^[一二三四五六七八九十]+、|^[①②③④]|^\d+[.、．]", "", fact["row"] or "").strip()
         if row == label or (similarity(label, row) >= 0.95 and (row.startswith(label) or label.startswith(row))):
             best[fact["tbl"]] = fact
+        elif not row and (fact["col"] or "").replace(" ", "") == label:
+            best[fact["tbl"]] = {**fact, "row": label}  # a one-row table whose columns are the items (会议费, 培训费)
     expense = view.table_of_key(doc, "支出总表")
     ordered = sorted(best.values(), key=lambda f: (not (expense and f["tbl"] == expense["display"]), f["line"]))
     distinct: list[dict] = []

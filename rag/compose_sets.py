@@ -65,11 +65,8 @@ def compose_compare(q: QueryView, docs: list[dict], view: IndexView) -> Draft | 
     from rag.compose import row_facts
 
     metric = (q.metrics or ["收入总计"])[0]
-    rows = []
-    for doc in docs:
-        facts = view.named(doc["doc"], metric) or row_facts(view, doc["doc"], metric)
-        if facts:
-            rows.append((doc, facts[0]))
+    found = [(doc, view.named(doc["doc"], metric) or row_facts(view, doc["doc"], metric)) for doc in docs]
+    rows = [(doc, _same_kind(facts, found, view, doc)) for doc, facts in found if facts]
     if not rows:
         return None
     draft = Draft("")
@@ -105,6 +102,23 @@ def compose_compare(q: QueryView, docs: list[dict], view: IndexView) -> Draft | 
     else:
         draft.text = f"各单位的{metric}：{listing}。{year_note}"
     return draft
+
+
+def _same_kind(facts: list[dict], found: list[tuple[dict, list[dict]]], view: IndexView, doc: dict) -> dict:
+    """Of one department's candidate facts, the one from the kind of table most departments have it in (so a
+    comparison puts 三公 table beside 三公 table, not beside a 基本支出 table)."""
+    if len(facts) == 1:
+        return facts[0]
+
+    def kind(d: dict, f: dict) -> str:
+        table = view.table_by_display(d["doc"], f["tbl"])
+        return table["key"] if table else f["tbl"]
+
+    counts: dict[str, int] = {}
+    for d, candidates in found:
+        for key in {kind(d, f) for f in candidates}:
+            counts[key] = counts.get(key, 0) + 1
+    return max(facts, key=lambda f: counts.get(kind(doc, f), 0))
 
 
 def _metric_difference(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
