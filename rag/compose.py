@@ -45,12 +45,16 @@ def compose(query: object, question: str, answerer: Answerer) -> Draft:
         return compose_define(q, view)
     if q.out_of_scope and q.departments:
         return _refuse_out_of_scope(q, view.docs_of(q.departments[0]) or view.documents, view)
+    if _says_nothing(q, question):
+        return _clarify(view)
     docs, note = pick_documents(q, view)
     if isinstance(docs, Draft):
         return docs
     if q.out_of_scope:
         return _refuse_out_of_scope(q, docs, view)
     draft = None
+    if len(docs) == 1 and q.departments and not (q.metrics or q.terms or q.premise) and q.intent in {"lookup", ""}:
+        draft = _department_summary(docs[0], view)  # 吕梁审批局？ — its key figures
     if len(docs) == 1 and not q.metrics and SPENDING_MIX_RE.search(question) and not (
         q.terms and match_projects(q.terms, view.project_rows(docs[0]["doc"]))
     ):
@@ -81,6 +85,37 @@ def compose(query: object, question: str, answerer: Answerer) -> Draft:
         draft.text = parent_note + draft.text
     if q.injection:
         draft.text += "\n（问题中要求改变规则的内容已忽略。）"
+    return draft
+
+
+def _says_nothing(q: QueryView, question: str) -> bool:
+    """No department, figure, project or definition asked for (an empty line, 'hello', '多少', '为什么')."""
+    if q.departments or q.metrics or q.terms or q.premise or q.unknown_department or q.prefix or q.threshold:
+        return False
+    if getattr(q.query, "all_departments", False) or q.aggregate or q.intent in {"define", "list", "compare"}:
+        return False
+    return not SPENDING_MIX_RE.search(question)
+
+
+def _clarify(view: IndexView) -> Draft:
+    names = "、".join(f"{d['department']}（{d['year']}年）" for d in view.documents[:6])
+    return Draft(f"请说明想了解哪个单位的哪项预算，例如“大同政务中心招待费多少”或“什么是三公经费”。现在能查的文件有：{names}。",
+                 refused=True)  # fmt: skip
+
+
+_SUMMARY_FIGURES = ("收入总计", "基本支出", "项目支出", "三公经费", "机关运行经费", "政府采购")
+
+
+def _department_summary(doc: dict, view: IndexView) -> Draft | None:
+    """A department named and nothing else: its key figures in one sentence each, with their tables."""
+    facts = [(name, view.named(doc["doc"], name)) for name in _SUMMARY_FIGURES]
+    facts = [(name, found[0]) for name, found in facts if found]
+    if not facts:
+        return None
+    draft = Draft("", facts_used=[f for _, f in facts], citations=[view.cite_fact(f) for _, f in facts])
+    listing = "；".join(f"{name}{fmt_amount(f['value'], f['unit'])}" for name, f in facts)
+    draft.text = f"{doc['department']}{doc['year']}年{doc['scope']}{doc['kind']}的主要数字：{listing}。可以接着问某一项的明细或原因。"
+    draft.figure = fmt_amount(facts[0][1]["value"], facts[0][1]["unit"])
     return draft
 
 

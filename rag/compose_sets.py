@@ -99,6 +99,11 @@ def compose_compare(q: QueryView, docs: list[dict], view: IndexView) -> Draft | 
         draft.text = (f"按{metric}比较，{top_doc['department']}{word}，为{fmt_amount(top_fact['value'], top_fact['unit'])}"
                       f"（{top_doc['year']}年）。各单位：{listing}。{year_note}")  # fmt: skip
         draft.figure = fmt_amount(top_fact["value"], top_fact["unit"])
+    elif op == "rank" or _RANK.search(q.question):
+        ranked = "；".join(f"{i}. {d['department']}（{d['year']}年）{fmt_amount(f['value'], f['unit'])}"
+                           for i, (d, f) in enumerate(ordered, start=1))  # fmt: skip
+        draft.text = f"按{metric}从高到低：{ranked}。{year_note}"
+        draft.figure = fmt_amount(top_fact["value"], top_fact["unit"])
     else:
         draft.text = f"各单位的{metric}：{listing}。{year_note}"
     return draft

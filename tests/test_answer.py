@@ -231,3 +231,29 @@ def test_a_unit_inside_a_loaded_department_is_answered_from_it(answerer):
 def test_a_place_spoken_of_is_not_an_unknown_department(answerer):
     record = _ask(answerer, "省政务中心12345热线为啥要新建省级平台,不让太原接了?")
     assert not record["refused"] and "太原" not in record["answer"][:20]
+
+
+@pytest.mark.parametrize("question", ["", "hello what is the budget", "多少", "为什么"])
+def test_a_question_that_asks_nothing_gets_asked_back(answerer, question):
+    record = _ask(answerer, question)
+    assert record["refused"] and "请说明" in record["answer"] and record["numbers"] == []
+
+
+def test_a_department_alone_gets_its_key_figures(answerer):
+    answer = _ask(answerer, "吕梁审批局")["answer"]
+    assert "收入总计3,930.20万元" in answer and "三公经费10.40万元" in answer
+
+
+def test_last_years_figure_is_derived_from_the_stated_change(answerer):
+    answer = _ask(answerer, "综改区政务中心去年的预算总额是多少来着")["answer"]
+    assert "6,926.05万元 + 74.20万元 = 7,000.25万元" in answer
+    assert "66.90万元" in _ask(answerer, "吕梁审批局2022年机关运行经费是多少")["answer"]
+
+
+def test_traditional_characters_are_read(answerer):
+    assert "1,586.22万元" in _ask(answerer, "呂梁市行政審批服務管理局人員經費是多少")["answer"]
+
+
+def test_rankings_across_departments_are_ordered(answerer):
+    answer = _ask(answerer, "全部部门三公经费排名")["answer"]
+    assert answer.index("1. 吕梁市行政审批服务管理局") < answer.index("2. 山西省政务服务中心")
