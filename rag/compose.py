@@ -11,7 +11,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from rag.compose_sets import SPENDING_MIX_RE, compose_compare, compose_list, compose_spending_mix
-from rag.compose_text import compose_define, compose_explain, compose_from_passages, section_change
+from rag.compose_text import (
+    absent_terms,
+    compose_define,
+    compose_explain,
+    compose_from_passages,
+    section_change,
+)
 from rag.evidence import Draft, IndexView, fmt_amount, similarity
 from rag.homophones import same_char
 from rag.numbers import to_wan
@@ -276,6 +282,8 @@ def _refuse_out_of_scope(q: QueryView, docs: list[dict], view: IndexView) -> Dra
 
 def compose_lookup(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     """A figure of one document: change questions, project amounts and targets, then key figures."""
+    if q.change and q.terms and not q.metrics and absent_terms(q, doc, view):
+        return None  # 规上工业增加值能增长多少: nothing of the kind in this document (said by the passage stage)
     if q.change:
         draft = section_change(q, doc, view)
         if draft:

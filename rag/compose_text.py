@@ -281,8 +281,16 @@ def _reason_elsewhere(metric: str, doc: dict, view: IndexView, question: str = "
         r"(?:主要)?(?:原因|由于)"
     )
     wanted = {"down": ("减少", "下降"), "up": ("增加", "增长")}.get(_direction(question), ("增加", "减少", "增长", "下降"))
+    cause_first = re.compile(
+        r"(?:[一二三四五六七八九]是)?(?:因|由于)[^。；]{2,80}?(?:引起|导致|造成|使得?)" + re.escape(metric) + r"[^。；]{0,6}?(增加|减少|增长|下降)"
+        r"[^。；]{0,20}[。；]?"
+    )
     for section in view.sections(doc["doc"]):
         text = re.sub(r"\s*\n\s*", "", section["text"] or "")
+        caused = next((m for m in cause_first.finditer(text) if m.group(1) in wanted), None)
+        if caused:  # 二是因离退休人员变动…，引起对个人和家庭的补助减少4.78万元
+            citation = _cite_sentence(view, doc["doc"], section, caused.group(0))
+            return Draft(f"{doc['department']}{doc['year']}年预算说明中写道：{caused.group(0).strip()}", citations=[citation])
         match = next((m for m in pattern.finditer(text) if m.group(1) in wanted), None)
         if not match:
             continue
@@ -462,18 +470,21 @@ def _mentioned_in_text(term: str, q: QueryView, view: IndexView) -> Draft | None
     if len(bare) < 3:
         return None
     docs = [d for dep in q.departments for d in view.docs_of(dep)] or view.documents
+    best: tuple[int, dict, int, str] | None = None
     for doc in docs:
         for row in view.store.lines(doc["doc"], 1, 10**6):
-            cells = [c for c in _TAG_RE.sub("", row["text"]).split("\t") if bare in c]
-            if not cells:
-                continue
-            cell = max(cells, key=len)
-            at = cell.find(bare)
-            start = max(cell.rfind("。", 0, at), cell.rfind("；", 0, at)) + 1
-            sentence = _shorten(cell[start:], 200)
-            citation = view.cite_lines(doc["doc"], _line_part(view, doc["doc"], row["no"]), row["no"], row["no"])
-            return Draft(f"名词解释里没有“{bare}”。{doc['department']}的文件里提到它的地方是：{sentence}", citations=[citation])
-    return None
+            for cell in (c for c in _TAG_RE.sub("", row["text"]).split("\t") if bare in c):
+                at = cell.find(bare)
+                end = cell.find("。", at)
+                said = len(cell[at + len(bare) : end if end >= 0 else len(cell)])  # what the sentence says of it
+                if best is None or said > best[0]:
+                    start = max(cell.rfind("。", 0, at), cell.rfind("；", 0, at)) + 1
+                    best = (said, doc, row["no"], cell[start:])
+    if best is None:
+        return None
+    _, doc, line, text = best
+    citation = view.cite_lines(doc["doc"], _line_part(view, doc["doc"], line), line, line)
+    return Draft(f"名词解释里没有“{bare}”。{doc['department']}的文件里说到它的地方是：{_shorten(text, 200)}", citations=[citation])
 
 
 def _line_part(view: IndexView, doc: str, line: int) -> str:
@@ -488,7 +499,7 @@ def _line_part(view: IndexView, doc: str, line: int) -> str:
 def compose_from_passages(q: QueryView, docs: list[dict], answerer: Answerer) -> Draft:
     """No figure or section matched: show the most relevant passage, or say the documents do not say."""
     doc = docs[0] if len(docs) == 1 else None
-    absent = _absent_terms(q, doc, answerer.view) if doc is not None else []
+    absent = absent_terms(q, doc, answerer.view) if doc is not None else []
     if absent:
         return Draft(f"{doc['department']}{doc['year']}年{doc['scope']}{doc['kind']}中没有提到“{'、'.join(absent)}”，"
                      "文件里没有这方面的数字或说明。", refused=True)  # fmt: skip
@@ -523,17 +534,23 @@ def compose_from_passages(q: QueryView, docs: list[dict], answerer: Answerer) ->
     return draft
 
 
-def _absent_terms(q: QueryView, doc: dict, view: IndexView) -> list[str]:
+def absent_terms(q: QueryView, doc: dict, view: IndexView) -> list[str]:
     """The question's free words when none of them occurs anywhere in the document (食堂 in a budget without one)."""
     terms = [t for t in q.terms if len(t) >= 2]
     if not terms or q.metrics:
         return []
+    from rag.compose import match_projects, target_projects
+
+    rows = view.project_rows(doc["doc"]) + [{"row": t["project"]} for t in view.targets(doc["doc"])]
+    if match_projects(terms + q.metric_words, rows) or target_projects(terms, rows):
+        return []  # a project of that name, perhaps mistyped (平审勘验费) or named by its words
     text = "".join(row["text"] for row in view.store.lines(doc["doc"], 1, 10**6))
     text = re.sub(r"\s+", "", text)
     for term in terms:
-        if term in text or any(len(w) >= 2 and w in text for w in _words_of(term)):
+        words = [w for w in _words_of(term) if len(w) >= 2]
+        if term in text or (words and all(w in text for w in words)):
             return []
-    return terms
+    return sorted(terms, key=len, reverse=True)[:1]
 
 
 _SHEET_PART_RE = re.compile(r"^项目支出绩效目标(?:申报)?表（(.+)）$")

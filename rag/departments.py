@@ -149,6 +149,8 @@ class DepartmentIndex:
             stop = phrase_end or end
             if not phrase_end and start > 0 and question[start - 1] in _OBJECT_BEFORE:
                 continue  # 不让太原接了: a place the question speaks of, not a department it asks about
+            if not phrase_end and any(c.end <= start or c.start >= stop for c in candidates if not c.headless):
+                continue  # 晋中开发区…援助新疆222团: the department is named; the bare place is what it speaks of
             if self._covered(candidates, start, stop, stem):
                 continue
             result.unknown = result.unknown or question[start:stop]

@@ -88,7 +88,7 @@ _CN_DIGITS = {
 }
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_NUM = "零〇一二两三四五六七八九十百千"
-_UNIT_MAP = {"万": "万元", "万元": "万元", "亿": "亿元", "亿元": "亿元", "元": "元", "块": "元", "块钱": "元", "千元": "千元",
+_UNIT_MAP = {"万块": "万元", "万块钱": "万元", "万": "万元", "万元": "万元", "亿": "亿元", "亿元": "亿元", "元": "元", "块": "元", "块钱": "元", "千元": "千元",
              "%": "%", "辆": "辆", "个": "个", "人": "人", "名": "人", "平方米": "平方米", "平米": "平方米", "平": "平方米",
              "项": "项"}  # fmt: skip
 _UNIT_RE = r"万元|亿元|千元|块钱|平方米|平米|万|亿|元|块|%|辆|个|人|名|项|平(?!台|均)"
@@ -199,8 +199,9 @@ _THRESHOLD_RE = re.compile(
     r"(?P<op>超过|超出|高于|大于|多于|不少于|不低于|至少|低于|少于|小于|不到|不足|不超过|不高于)"
     rf"(?P<num>[\d.,]+|[{_CN_NUM}]+)(?P<unit>万元|亿元|万|亿|元)?(?P<tail>以上|以下)?"
     rf"|(?P<num2>[\d.,]+|[{_CN_NUM}]+)(?P<unit2>万元|亿元|万|亿|元)(?P<tail2>及以上|以上|及以下|以下)"
+    rf"|(?P<num3>[\d.,]+|[{_CN_NUM}]+)(?P<unit3>万块钱|万块|万元|万|亿元|亿|元|块钱|块)(?:钱)?(?:都|也|还)?(?P<tail3>不到|不足|以内)"
 )
-_OPS = {"超过": ">", "超出": ">", "高于": ">", "大于": ">", "多于": ">", "不少于": "≥", "不低于": "≥", "至少": "≥",
+_OPS = {"以内": "≤", "超过": ">", "超出": ">", "高于": ">", "大于": ">", "多于": ">", "不少于": "≥", "不低于": "≥", "至少": "≥",
         "低于": "<", "少于": "<", "小于": "<", "不到": "<", "不足": "<", "不超过": "≤", "不高于": "≤",
         "以上": "≥", "及以上": "≥", "以下": "≤", "及以下": "≤"}  # fmt: skip
 
@@ -210,12 +211,12 @@ def find_threshold(text: str) -> tuple[Threshold | None, Span | None]:
     m = _THRESHOLD_RE.search(text)
     if not m:
         return None, None
-    num = m.group("num") or m.group("num2")
+    num = m.group("num") or m.group("num2") or m.group("num3")
     value = cn_number(num.replace(",", ""))
     if value is None:
         return None, None
-    op = _OPS[m.group("op")] if m.group("op") else _OPS[m.group("tail2")]
-    unit = _UNIT_MAP.get(m.group("unit") or m.group("unit2") or "万", "万元")
+    op = _OPS[m.group("op") or m.group("tail2") or m.group("tail3")]
+    unit = _UNIT_MAP.get(m.group("unit") or m.group("unit2") or m.group("unit3") or "万", "万元")
     return Threshold(op, value, unit, m.group(0)), m.span()
 
 
@@ -284,6 +285,8 @@ def find_premise(text: str, taken: list[Span], coerced: bool = False) -> tuple[P
 
 # --- injection and scope ------------------------------------------------------------------------------------------
 _INJECTION_REMOVE = [
+    r"[【\[(（][^】\])）]{0,12}(?:指令|系统|管理员|admin|system)[^】\])）]{0,12}[】\])）][^。？?]*[。；;]?",
+    r"(?:以后|今后|从现在起|从今以后)?所有(?:的)?(?:金额|数字|数据|答案)(?:都|一律)?[^。？?]{0,20}[。；;]?",
     r"(?:请)?(?:忽略|无视|忘记|忘掉|抛开|不要理会|别管|不用管|跳过|绕过)(?:掉)?(?:你)?(?:之前|以上|上面|前面|先前|此前|所有|一切|"
     r"全部|原来|原有|你的|系统|这些)*的?(?:所有|全部|一切)?(?:指令|指示|规则|提示词?|设定|要求|限制|约束|规定|设置|prompt|规矩|命令)",
     r"(?:please\s*)?(?:ignore|disregard|forget)\W*(?:all|any|the|your|previous|prior|above|earlier|\s)*"
@@ -319,7 +322,7 @@ def strip_injection(text: str) -> tuple[str, bool]:
 
 
 _ACTUAL_RE = re.compile(
-    r"决算|实际(?:上)?(?:花|支出|使用|用|发生|执行|完成|接|到位|拨付|开支|花费|收入|收到)|执行(?:情况|率|数)|花掉|用掉了|最终花了|到底花了"
+    r"决算|实际(?:上)?(?:花|支出|使用|用|发生|执行|完成|接|到位|拨付|开支|花费|收入|收到|付|交|缴|到账)|最后(?:实际)?(?:付|花|用)了|执行(?:情况|率|数)|花掉|用掉了|最终花了|到底花了"
 )
 _MONEY_RE = re.compile(r"花|支出|钱|开支|经费|费用|收入|预算|资金")
 _PERSONAL_RE = re.compile(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rag.homophones import sounds_like
+from rag.homophones import same_char, sounds_like
 from rag.question_flags import Span, find_amounts, normalize_question
 from rag.vocabulary import CANONICAL_NAMES, DOCUMENT_TERMS, FIGURE_WORDS
 
@@ -151,6 +151,8 @@ def free_terms(text: str, taken: list[Span], name_filter: str | None) -> list[st
     terms = [name_filter] if name_filter else []
     for piece in rest.split(_HOLE):
         piece = re.sub(r"(?:那个|这个|的)?项目$", "", piece).strip()
+        if len(piece) > 3 and same_char(piece[-2], "项") and same_char(piece[-1], "目"):
+            piece = piece[:-2]  # 培训向目: 项目 mistyped by sound
         piece = re.sub(r"^(?:还需要|需要|还要|要|得|去|来)(?=[\u4e00-\u9fff]{2})", "", piece)  # 为什么要装修
         if len(piece) < 2 or piece in _STOP_PIECES or not re.search(r"[\u4e00-\u9fff]", piece):
             continue

@@ -25,7 +25,7 @@ from rag.embed import Embedder, embedder_name, load_embedder
 from rag.facts import FactStore
 from rag.settings import Settings
 from rag.types import Chunk, RetrievedChunk
-from rag.vocabulary import BUDGET_TERMS, expand_query
+from rag.vocabulary import BUDGET_TERMS, TITLE_HINTS, expand_query
 
 if TYPE_CHECKING:
     import bm25s
@@ -206,7 +206,8 @@ class Corpus:
 
         if not filters:
             return None
-        return np.array([float(all(_accepts(value, getattr(c, key)) for key, value in filters.items()))
+        return np.array([float(all(_title_has(value, c) if key == "title_words" else _accepts(value, getattr(c, key))
+                                   for key, value in filters.items()))
                          for c in self.chunks])  # fmt: skip
 
     def bm25_search(self, query: str, n: int, filters: Filters) -> list[tuple[str, float]]:
@@ -223,12 +224,29 @@ class Corpus:
         return [(self.chunks[i].id, float(scores[i])) for i in best if scores[i] > 0]
 
 
+def _title_has(words: Sequence[str], chunk: Chunk) -> bool:
+    title = f"{chunk.part or ''} {chunk.title or ''}"
+    return any(word in title for word in words)
+
+
+def title_words(question: str) -> list[str]:
+    """Title words of the tables and sections that publish the figures a question names (政府采购 → 政府采购情况)."""
+    from rag.question_flags import normalize_question
+    from rag.question_terms import find_metrics
+
+    metrics, _ = find_metrics(normalize_question(question), [])
+    words = [w for m in metrics for w in (m, *TITLE_HINTS.get(m, ()))]
+    if not metrics and "项目" in question:
+        words.append("项目支出")
+    return list(dict.fromkeys(words))
+
+
 def _accepts(wanted: Any, value: Any) -> bool:
     return value in wanted if isinstance(wanted, list | tuple | set) else value == wanted
 
 
 def _make_lists(
-    retriever: Retriever, corpus: Corpus, filters: Filters, n: int, prefer: Sequence[str]
+    retriever: Retriever, corpus: Corpus, filters: Filters, n: int, prefer: Sequence[str], question: str = ""
 ) -> list:
     """The ranked lists to fuse, as llama-index BaseRetrievers: BM25 and vectors, and when the question asks for
     a kind of passage (a definition, a reason, a figure) BM25 again restricted to those chunk types — a third
@@ -257,10 +275,13 @@ def _make_lists(
 
     lists = []
     typed = {**filters, "chunk_type": list(prefer)}
+    titled = title_words(question) if retriever.intents else []
     if retriever.use_bm25:
         lists.append(_Ranked("bm25", corpus.bm25_search, filters))
         if prefer:
             lists.append(_Ranked("bm25_type", corpus.bm25_search, typed))
+        if titled:
+            lists.append(_Ranked("bm25_title", corpus.bm25_search, {**filters, "title_words": titled}))
     if retriever.use_vectors:
         lists.append(_Ranked("vector", retriever.vector_search, filters))
     return lists
@@ -302,7 +323,7 @@ class Retriever:
             return []
         filters = self.filters_for(question, corpus, department, year, doc)
         lists = _make_lists(
-            self, corpus, filters, max(CANDIDATES, 4 * k), preferred_types(question) if self.intents else ()
+            self, corpus, filters, max(CANDIDATES, 4 * k), preferred_types(question) if self.intents else (), question
         )
         fusion = QueryFusionRetriever(lists, llm=MockLLM(), mode=FUSION_MODES.RECIPROCAL_RANK,
                                       similarity_top_k=k, num_queries=1, use_async=False)  # fmt: skip

@@ -215,7 +215,7 @@ def _understand_one(question: str, docs: list[DocInfo], previous: Query | None) 
     if query.intent == "define" and query.departments and query.terms and re.search(r"绩效|目标|指标", text):
         query.intent = "lookup"  # 二厅综合改造费的绩效目标是啥: that project's targets, not a glossary word
     if query.intent == "define":
-        query.define_term = define_term(_COMPOSITION_RE.sub("", text), query.metrics)
+        query.define_term = define_term(_COMPOSITION_RE.sub("", mask(text, found.spans).replace("|", "")), query.metrics)
     if not query.metrics and not query.terms and _wants_total(query, text):
         spent = re.search(r"花了|花掉|花多少|支出|开支|用了|用掉", text)
         query.metrics = ["支出总计" if spent else "收入总计"]  # 预算多少 / 一共多少钱: the total budget

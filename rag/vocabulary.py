@@ -117,3 +117,17 @@ DOCUMENT_TERMS = [
     "机关事业单位基本养老保险缴费", "职业年金缴费", "职工基本医疗保险缴费", "年终结转", "政府购买服务", "绩效目标",
 ]  # fmt: skip
 """Other figures and row names the documents use, matched as written (and with one typo)."""
+
+
+TITLE_HINTS: dict[str, tuple[str, ...]] = {
+    # a key figure → words of the titles of the tables and sections that hold it (retrieval's title vote)
+    "收入总计": ("收支总表", "收支数据变动"), "支出总计": ("收支总表", "收支数据变动"), "本年收入合计": ("收入总表",),
+    "上年结转": ("收支总表", "收入总表"), "一般公共预算拨款": ("一般公共预算", "财政拨款"),
+    "基本支出": ("支出总表", "基本支出"), "项目支出": ("支出总表", "项目支出"), "人员经费": ("基本支出",),
+    "公用经费": ("基本支出",), "三公经费": ("三公",), "因公出国（境）费": ("三公",), "公务接待费": ("三公",),
+    "公务用车购置及运行费": ("三公",), "公务用车购置费": ("三公",), "公务用车运行维护费": ("三公",),
+    "机关运行经费": ("机关运行经费",), "政府采购": ("政府采购",), "政府采购货物": ("政府采购",),
+    "政府采购工程": ("政府采购",), "政府采购服务": ("政府采购",), "编制": ("机构设置",), "内设机构": ("机构设置",),
+    "公务用车": ("车辆", "国有资产"), "办公用房面积": ("房屋", "国有资产"),
+}  # fmt: skip
+"""Where each key figure is published: the title words retrieval gives an extra vote to."""
