@@ -298,7 +298,7 @@ def compose_lookup(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     if q.terms or q.metrics:
         draft = _indicator_answer(q, doc, view)
         if draft:
-            return draft
+            return _with_amount(q, doc, view, draft)
     if q.terms and q.metrics and named_projects(q, doc, view):
         return _project_answer(q, doc, view)  # 大楼管理运行经费 is a project, not 机关运行经费
     if q.metrics:
@@ -698,7 +698,9 @@ def _project_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     return draft
 
 
-_ASKED_UNIT_RE = re.compile(r"(?:多少|几|多大|多长)(万?(?:件|份|套|人次|个|次|台|户|家|场|期|篇|条|本|册|平方米|平米|天|小时|分钟|所|部|项|批))")
+_ASKED_UNIT_RE = re.compile(
+    r"(?:多少|几|多大|多长)(万?(?:件|份|套|人次|个|次|台|户|家|场|期|篇|条|本|册|平方米|平米|天|小时|分钟|所|部|项|批|层|块|辆|名))"
+)
 
 
 def _words(terms: list[str]) -> list[str]:
@@ -728,6 +730,8 @@ def target_projects(terms: list[str], rows: list[dict]) -> list[dict]:
 def _asked_units(question: str) -> list[str]:
     """The counting units a question asks in (印多少份 → 份; 多少平米 → 平米, 平方米)."""
     units = [m.group(1) for m in _ASKED_UNIT_RE.finditer(question)]
+    if re.search(r"几个?人|多少人(?!次)|多少名", question):
+        units += ["人", "名"]
     if re.search(r"多大|面积|多少平", question):
         units.append("平米")
     if any(u in {"平米", "平方米"} for u in units):
@@ -736,6 +740,22 @@ def _asked_units(question: str) -> list[str]:
 
 
 _ALL_TARGETS_RE = re.compile(r"绩效目标(?:是|有)(?:什么|啥|哪些)|(?:有哪些|什么)(?:绩效)?(?:目标|指标)|目标是(?:什么|啥)|指标(?:是|有)(?:什么|啥|哪些)")
+
+
+def _with_amount(q: QueryView, doc: dict, view: IndexView, draft: Draft) -> Draft:
+    """'…花多少钱？改造几层？': a target answer led by the project's amount when the question asks for both."""
+    if draft.refused or not _MONEY_ASK_RE.search(q.question) or _COST_RE.search(q.question):
+        return draft
+    rows = view.project_rows(doc["doc"])
+    named = projects_written(q.question, rows) or match_projects(q.terms, rows)
+    if not named:
+        return draft
+    fact = named[0]
+    draft.text = (f"{doc['department']}{doc['year']}年{_quoted(fact['row'])}预算{fmt_amount(fact['value'], fact['unit'])}"
+                  f"（见{fact['tbl']}）。" + draft.text)  # fmt: skip
+    draft.citations.insert(0, view.cite_fact(fact))
+    draft.facts_used.insert(0, fact)
+    return draft
 
 
 def _targets_summary(sheet: dict, indicators: list[dict], doc: dict, view: IndexView) -> Draft:
@@ -762,14 +782,16 @@ def _targets_summary(sheet: dict, indicators: list[dict], doc: dict, view: Index
     return Draft(text, citations=citations)
 
 
-_MONEY_ASK_RE = re.compile(r"多少钱|几块钱|花多少|花了多少|多少经费|多少资金|预算多少|预算是多少|费用多少|多少万")
+_COST_RE = re.compile(r"成本|单价|每人|人均|每个|一个人|每名|每次|每月|每天|标准是|控制在")
+_MONEY_ASK_RE = re.compile(r"(?:经费|资金|钱|预算)(?:是)?多少|多少钱|几块钱|花多少|花了多少|多少经费|多少资金|预算多少|预算是多少|费用多少|多少万")
 _INDICATOR_FILLER = re.compile(r"目标值?|指标值?|计划|预计|预期|大概|能够|可以|能|达到|实现|要求|考核")
 
 
 def _indicator_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     """A project's performance target (指标值), from its 项目支出绩效目标表: the indicator whose name the
     question's other words name (免费刻章 → 提供免费刻章数量), or a target word (面积, 满意度) when it asks for one."""
-    if _MONEY_ASK_RE.search(q.question) and not q.wants_target and not _asked_units(q.question):
+    if (_MONEY_ASK_RE.search(q.question) and not q.wants_target and not _asked_units(q.question)
+            and not _COST_RE.search(q.question)):  # fmt: skip
         return None  # 接送车一年多少钱: the project's amount, not one of its targets
     rows = [{"row": t["project"], **t} for t in view.targets(doc["doc"])]
     projects = projects_written(q.question, rows) or target_projects(q.terms, rows)

@@ -200,6 +200,8 @@ def _understand_one(question: str, docs: list[DocInfo], previous: Query | None) 
     query.terms = free_terms(text, taken, query.name_prefix or query.name_contains)
     _scope(query, text, docs)
 
+    if previous is not None and not own_department and query.metrics == ["编制"] and previous.terms:
+        query.metrics, query.terms = [], list(previous.terms)  # 派了几个人？ after a project: that project's count
     if previous is not None and not query.metrics and len("".join(query.terms)) <= 6 and not query.premise:
         query.metrics = _parts_of(previous.metrics, text)  # 政府采购多少？其中工程多少？
         query.terms = [] if query.metrics else query.terms
