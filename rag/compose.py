@@ -649,6 +649,27 @@ def _projects_per_term(terms: list[str], rows: list[dict]) -> list[dict]:
     return chosen
 
 
+def _premise_is_sheet_amount(q: QueryView, doc: dict, view: IndexView, fact: dict) -> str:
+    """The figure the question brings is the project's multi-year total (实施期资金总额) on its sheet: say so."""
+    value, unit = q.premise
+    claimed = to_wan(value, unit or "万元")
+    sheets = [t for t in view.targets(doc["doc"]) if _same_project(t["project"], fact["row"])]
+    for sheet in sheets:
+        for label, amount in (("实施期资金总额", sheet["period_total_yuan"]), ("年度资金总额", sheet["annual_total_yuan"])):
+            if amount in (None, "") or claimed is None:
+                continue
+            yuan = Decimal(str(amount))
+            if abs(yuan / 10000 - claimed) < Decimal("0.005") and label == "实施期资金总额":
+                annual = sheet["annual_total_yuan"]
+                tail = f"，本年度资金总额是{fmt_amount(Decimal(str(annual)), '元')}" if annual not in (None, "") else ""
+                part = f"项目支出绩效目标表（{sheet['project']}）"
+                line = sheet["amount_line"] or sheet["line_start"]
+                self_cite = view.cite_lines(doc["doc"], part, line, line)
+                q.query.__dict__.setdefault("_extra_citations", []).append(self_cite)
+                return f"{fmt_amount(yuan, '元')}是绩效目标表里的实施期（多年）资金总额{tail}，不是今年的预算。"
+    return ""
+
+
 def _project_sum(q: QueryView, doc: dict, rows: list[dict], view: IndexView) -> Draft | None:
     """Several named projects and 一共多少: each amount and their sum, with the arithmetic."""
     chosen = _projects_per_term(q.terms, rows)
@@ -693,7 +714,9 @@ def _project_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         draft.citations.append(view.cite_fact(fact))
         sentences.append(f"{_quoted(fact['row'])}预算{fmt_amount(fact['value'], fact['unit'])}（见{fact['tbl']}）。")
     verdict = _premise_verdict(q.premise, matches[0]) if q.premise is not None else ""
+    verdict += _premise_is_sheet_amount(q, doc, view, matches[0]) if verdict.startswith("不对") else ""
     draft.text = verdict + f"{doc['department']}{doc['year']}年" + "".join(sentences)
+    draft.citations += q.query.__dict__.pop("_extra_citations", [])
     draft.figure = fmt_amount(matches[0]["value"], matches[0]["unit"])
     return draft
 

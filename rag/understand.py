@@ -120,7 +120,7 @@ _DEFINE_RE = re.compile(
 )
 _LIST_RE = re.compile(
     r"花在哪|用在哪|花到哪|用到哪|主要用于|用途|有哪些|哪些|都有什么|都有啥|列出|列举|列一下|包括什么|包括哪|分别是什么|"
-    r"明细|清单|都是什么|哪几项"
+    r"明细|清单|都是什么|哪几项|哪几块|哪几部分|分成|分为|由哪些"
 )
 _COMPARE_FOLLOW_UP_RE = re.compile(r"^(?:那|那么|那它|它|再)?(?:比|和|跟|与|同|对比|相比|较)")
 _COMPOSITION_RE = re.compile(
@@ -298,9 +298,7 @@ def _inherit_rest(query: Query, previous: Query, docs: list[DocInfo], follow_up:
                 previous.year_relative,
             )
             query.inherited.append("year")
-    no_figure = not (
-        query.metrics or query.terms or query.name_prefix or query.name_contains or query.premise
-    )
+    no_figure = not (query.metrics or query.terms or query.name_prefix or query.name_contains)
     elliptical = no_figure and (follow_up or not own_content)
     if elliptical:
         query.metrics, query.terms = list(previous.metrics), list(previous.terms)

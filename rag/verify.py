@@ -36,20 +36,25 @@ def evidence_from_facts(facts: Iterable[dict]) -> list[Evidence]:
     return [Evidence(Decimal(f["value"]), f["unit"], f["doc"], f["line"], "fact") for f in facts]
 
 
+_YUAN_SOURCE = re.compile(r"绩效目标|[（(]\s*元\s*[）)]|单位[:：]\s*元(?!\S*万)")
+"""Sources whose bare amounts are in 元: performance sheets (项目资金（元）) and tables headed 单位：元."""
+
+
 def evidence_from_citations(citations: Iterable[Citation]) -> list[Evidence]:
     """Numbers written in the quoted source text."""
     out = []
     for citation in citations:
         for mention in find_numbers(citation.part or ""):
             if not mention.unit:  # a name in the cited part's title: 项目支出绩效目标表（12345热线租赁车服务费）
-                out.append(Evidence(mention.value, "", citation.doc, citation.line_start, "cited_text"))
+                out.append(Evidence(mention.value, "name", citation.doc, citation.line_start, "cited_text"))
+        cell_unit = "元" if _YUAN_SOURCE.search(f"{citation.part} {citation.quote}") else ""
         for mention in find_numbers(citation.quote):
             line = citation.line_start
-            out.append(Evidence(mention.value, mention.unit, citation.doc, line, "cited_text"))
+            out.append(Evidence(mention.value, mention.unit or cell_unit, citation.doc, line, "cited_text"))
         for cell in re.split(r"[\t\s]+", citation.quote):
             for mention in find_numbers(cell):
                 if not mention.unit:
-                    out.append(Evidence(mention.value, "", citation.doc, citation.line_start, "cited_text"))
+                    out.append(Evidence(mention.value, cell_unit, citation.doc, citation.line_start, "cited_text"))
     return out
 
 

@@ -55,3 +55,14 @@ def test_a_figure_after_a_chinese_comma_is_checked_too():
     assert [(c.text, c.verified) for c in checks] == [("6,926.05万元", True), ("999.00万元", False)]
     safe, _ = verify_answer_text("总预算，999.00万元。收入总计6,926.05万元。", FACTS_000)
     assert "999.00" not in safe
+
+
+def test_bare_amounts_of_a_performance_sheet_are_yuan():
+    """项目资金（元）: a sheet's unit-less 4,000,000 is 元 — 400万元 verifies, 4,000,000万元 does not."""
+    sheet = Citation("003.txt", "d", 2023, "项目支出绩效目标表（评审勘验费）", 1263, 1263,
+                     "项目资金（元）\t实施期资金总额:\t12,180,000\t年度资金总额:\t4,000,000")  # fmt: skip
+    evidence = evidence_from_citations([sheet])
+    checks = check_numbers("年度资金总额4,000,000元，即400万元；实施期12,180,000元。误写4,000,000万元。", evidence)
+    assert [(c.text, c.verified) for c in checks] == [
+        ("4,000,000元", True), ("400万元", True), ("12,180,000元", True), ("4,000,000万元", False)
+    ]
