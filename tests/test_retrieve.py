@@ -15,6 +15,7 @@ from rag.retrieve import (
     expand,
     preferred_types,
     route_departments,
+    title_words,
     tokenize,
     without_department,
 )
@@ -200,3 +201,12 @@ def test_cli_retrieve_batch(index, capsys, tmp_path):
 def test_cli_retrieve_needs_one_question_source(index, capsys):
     assert main(["--home", str(index.home), "retrieve", "--json"]) == 2
     assert "give a question or --batch FILE" in capsys.readouterr().err
+
+
+def test_titles_that_publish_the_figure_get_a_vote(retriever):
+    """政府采购 is published in the 情况说明 section headed 九、政府采购情况: the title list votes for it."""
+    hits = retriever.retrieve("大同政务中心政府采购预算一共多少？服务类占多少？", k=3)
+    assert "政府采购" in hits[0].chunk.title, [h.chunk.title for h in hits]
+    assert "bm25_title" in hits[0].sources
+    assert set(title_words("大同政务中心政府采购服务类多少")) == {"政府采购", "政府采购服务"}
+    assert title_words("你好") == []
