@@ -56,6 +56,8 @@ def compose(query: object, question: str, answerer: Answerer) -> Draft:
     docs, note = pick_documents(q, view)
     if isinstance(docs, Draft):
         return docs
+    if len(docs) > 1 and q.terms and not q.aggregate and q.intent in {"lookup", "explain", "compare", ""}:
+        docs = _owners_among(q, docs, view) or docs  # 综改区信息化服务费: only one 综改区 unit has that project
     if q.out_of_scope:
         return _refuse_out_of_scope(q, docs, view)
     draft = None
@@ -228,6 +230,17 @@ def _quoted(label: str) -> str:
     """A name in Chinese quotes, once (“一窗受理、集成服务” keeps its own)."""
     label = (label or "").strip()
     return label if label.startswith("“") and label.endswith("”") else f"“{label}”"
+
+
+def _owners_among(q: QueryView, docs: list[dict], view: IndexView) -> list[dict]:
+    """Of several documents the question may mean, the one whose projects the question names (none if not one)."""
+    terms = [t for t in q.terms if len(t) >= 3]
+    owners = []
+    for doc in docs:
+        rows = view.project_rows(doc["doc"]) + [{"row": t["project"]} for t in view.targets(doc["doc"])]
+        if projects_written(q.question, rows) or any(coverage(t, r["row"] or "") >= 1.0 for t in terms for r in rows):
+            owners.append(doc)
+    return owners if len(owners) == 1 else []
 
 
 def _project_owner(q: QueryView, view: IndexView) -> dict | None:
@@ -765,6 +778,29 @@ def _asked_units(question: str) -> list[str]:
 _ALL_TARGETS_RE = re.compile(r"绩效目标(?:是|有)(?:什么|啥|哪些)|(?:有哪些|什么)(?:绩效)?(?:目标|指标)|目标是(?:什么|啥)|指标(?:是|有)(?:什么|啥|哪些)")
 
 
+def _sheet_prose_count(sheet: dict, units: list[str], q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """A count the sheet states only in its prose (…224块UPS电池已超出使用期限…): the sentence with a number in the
+    unit asked that shares most words with the question."""
+    from rag.compose_text import sheet_fields
+
+    words = [w for w in _words(q.terms) if len(w) >= 2]
+    pattern = re.compile(r"\d+(?:\.\d+)?\s*(?:" + "|".join(map(re.escape, units)) + ")")
+    best: tuple[int, str, int] | None = None
+    for text, line in sheet_fields(view, doc["doc"], sheet).values():
+        for sentence in re.split(r"(?<=[。；;，,])", text):
+            if pattern.search(sentence):
+                shared = sum(w in sentence for w in words)
+                if shared and (best is None or shared > best[0]):
+                    best = (shared, sentence.strip("，,；; "), line)
+    if best is None:
+        return None
+    _, sentence, line = best
+    part = f"项目支出绩效目标表（{sheet['project']}）"
+    draft = Draft(f"据“{sheet['project']}”的绩效目标表：{sentence}。", citations=[view.cite_lines(doc["doc"], part, line, line)])
+    draft.figure = pattern.search(sentence).group(0)
+    return draft
+
+
 def _with_amount(q: QueryView, doc: dict, view: IndexView, draft: Draft) -> Draft:
     """'…花多少钱？改造几层？': a target answer led by the project's amount when the question asks for both."""
     if draft.refused or not _MONEY_ASK_RE.search(q.question) or _COST_RE.search(q.question):
@@ -853,6 +889,11 @@ def _indicator_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
             return max(named, 0.5) + 0.6  # 一年办多少件 → the indicator counted in 件
         return named
 
+    with_unit = [i for i in indicators if any(u in (i["target"] or "") or u in (i["name"] or "") for u in units)]
+    if units and not with_unit and len(projects) == 1:
+        prose = _sheet_prose_count(projects[0], units, q, doc, view)  # 224块UPS电池: a count only in the text
+        if prose:
+            return prose
     best = max(indicators, key=score)
     if score(best) < 0.75:
         return None

@@ -257,3 +257,9 @@ def test_traditional_characters_are_read(answerer):
 def test_rankings_across_departments_are_ordered(answerer):
     answer = _ask(answerer, "全部部门三公经费排名")["answer"]
     assert answer.index("1. 吕梁市行政审批服务管理局") < answer.index("2. 山西省政务服务中心")
+
+
+def test_a_count_only_in_a_sheets_prose_and_a_project_that_settles_the_department(answerer):
+    assert "224块" in _ask(answerer, "省政务服务大楼机房有多少块UPS电池已经超期了？")["answer"]
+    record = _ask(answerer, "综改区信息化服务费一年要做多少次网络安全检查")
+    assert "60次" in record["answer"] and {c["doc"] for c in record["citations"]} == {Z}
