@@ -401,7 +401,8 @@ def department_overview(view: IndexView, doc: str, top: int = 10) -> Overview:
 
 def spending_by_function(view: IndexView, doc: str) -> pd.DataFrame:
     """表3 (预算支出总表) rows with a 3-digit 科目编码, column 合计: spending by function class."""
-    rows = [{"科目": chart_label(f"{f['code']} {f['row']}"), "万元": f["value_wan"], "行": f["line"]}
+    rows = [{"科目": chart_label(f"{f['code']} {f['row']}" if f["code"] else f["row"]), "万元": f["value_wan"],
+             "行": f["line"]}
             for f in view.function_classes(doc) if f["value_wan"] is not None]  # fmt: skip
     return _frame(rows, columns=["科目", "万元", "行"]).sort_values("万元", ascending=False, ignore_index=True)
 

@@ -149,13 +149,19 @@ class IndexView:
     def function_classes(self, doc: str) -> list[dict]:
         """表3 (预算支出总表) rows of a 3-digit 科目编码 (功能分类 类), column 合计, largest first."""
         table = self.table_of_key(doc, "支出总表")
-        if table is None:
-            return []
         rows: dict[str, dict] = {}
-        for fact in self.facts(doc):
+        for fact in self.facts(doc) if table else []:
             code = fact["code"] or ""
             if fact["tbl"] == table["display"] and len(code) == 3 and fact["col"] == "合计" and code not in rows:
                 rows[code] = fact
+        if not rows:  # layouts whose 支出总表 has no 科目编码 rows: the 类 lines of 收支总表 (四、公共安全支出 16,593.12)
+            overview = self.table_of_key(doc, "收支总表")
+            for fact in self.facts(doc) if overview else []:
+                label = fact["row"] or ""
+                match = _CLASS_ROW.match(label)
+                if (fact["tbl"] == overview["display"] and match and match.group(1) not in _NOT_CLASSES
+                        and fact["value"] > 0 and label not in rows):  # fmt: skip
+                    rows[label] = {**fact, "row": _CLASS_ROW.match(label).group(1)}
         return sorted(rows.values(), key=lambda f: f["value"], reverse=True)
 
     def project_rows(self, doc: str, carried: bool = False) -> list[dict]:
@@ -184,6 +190,10 @@ class IndexView:
         if quote is None:
             quote = "\n".join(r["text"].strip() for r in self.store.lines(doc, start, end) if r["text"].strip())
         return Citation(doc, info["department"], info["year"], part, start, end, quote, self.page(doc, start))
+
+
+_CLASS_ROW = re.compile(r"^[一二三四五六七八九十]+、\s*(\S+支出)$")
+_NOT_CLASSES = {"基本支出", "项目支出", "事业单位经营支出", "上缴上级支出", "对附属单位补助支出", "本年支出"}
 
 
 def _is_aggregate_row(label: str, department: str) -> bool:
