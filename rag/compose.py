@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 from rag.compose_sets import SPENDING_MIX_RE, compose_compare, compose_list, compose_spending_mix
 from rag.compose_text import (
     absent_terms,
+    cite_sentence,
     compose_define,
     compose_explain,
     compose_from_passages,
     section_change,
+    words_of,
 )
 from rag.evidence import Draft, IndexView, fmt_amount, similarity
 from rag.homophones import same_char
@@ -26,6 +28,7 @@ from rag.verify import Evidence
 
 if TYPE_CHECKING:
     from rag.answer import Answerer
+    from rag.types import Citation
 
 PROJECT_USE_RE = re.compile(r"用在哪|花在哪|用到哪|用于什么|用于哪|用途")
 NOT_ARRANGED_WORDS = ("本表无数据", "无机关运行经费", "未安排")
@@ -60,29 +63,7 @@ def compose(query: object, question: str, answerer: Answerer) -> Draft:
         docs = _owners_among(q, docs, view) or docs  # 综改区信息化服务费: only one 综改区 unit has that project
     if q.out_of_scope:
         return _refuse_out_of_scope(q, docs, view)
-    draft = None
-    if len(docs) == 1 and q.departments and not (q.metrics or q.terms or q.premise) and q.intent in {"lookup", ""}:
-        draft = _department_summary(docs[0], view)  # 吕梁审批局？ — its key figures
-    if len(docs) == 1 and not q.metrics and SPENDING_MIX_RE.search(question) and not (
-        q.terms and match_projects(q.terms, view.project_rows(docs[0]["doc"]))
-    ):
-        draft = compose_spending_mix(docs[0], view)
-    elif len(docs) == 1 and _ALL_TARGETS_RE.search(question) and (q.terms or q.metrics):
-        draft = _indicator_answer(q, docs[0], view)  # 房租物业费项目有哪些绩效指标
-    elif q.terms and len(docs) == 1 and q.intent == "list" and PROJECT_USE_RE.search(question):
-        draft = compose_explain(q, docs[0], view)  # 热线项目的钱用在哪: what the project is for
-    if draft is not None:
-        pass
-    elif q.intent == "compare" or (len(docs) > 1 and q.intent in {"lookup", ""}):
-        if len(docs) == 1 and q.terms:  # 免费刻章一年最多刻几套: a target, not a ranking
-            draft = _indicator_answer(q, docs[0], view)
-        draft = draft or compose_compare(q, docs, view)
-    elif q.intent == "list":
-        draft = compose_list(q, docs[0], view)
-    elif q.intent == "explain":
-        draft = compose_explain(q, docs[0], view)
-    else:
-        draft = compose_lookup(q, docs[0], view)
+    draft = (_one_document_case(q, question, docs[0], view) if len(docs) == 1 else None) or _by_intent(q, docs, view)
     if draft is None and len(docs) == 1 and q.metrics and q.intent in {"lookup", ""}:
         draft = _project_by_words(q, docs[0], view) or _not_stated(q.metrics, docs[0], view)
     if draft is None:
@@ -94,6 +75,33 @@ def compose(query: object, question: str, answerer: Answerer) -> Draft:
     if q.injection:
         draft.text += "\n（问题中要求改变规则的内容已忽略。）"
     return draft
+
+
+def _one_document_case(q: QueryView, question: str, doc: dict, view: IndexView) -> Draft | None:
+    """Questions about one document that its words, not its intent, decide."""
+    if not q.metrics and SPENDING_MIX_RE.search(question) and not (
+        q.terms and match_projects(q.terms, view.project_rows(doc["doc"]))
+    ):
+        return compose_spending_mix(doc, view)  # 钱主要花在哪
+    if q.departments and not (q.metrics or q.terms or q.premise) and q.intent in {"lookup", ""}:
+        return _department_summary(doc, view)  # 吕梁审批局？ — its key figures
+    if _ALL_TARGETS_RE.search(question) and (q.terms or q.metrics):
+        return _indicator_answer(q, doc, view)  # 房租物业费项目有哪些绩效指标
+    if q.terms and q.intent == "list" and PROJECT_USE_RE.search(question):
+        return compose_explain(q, doc, view)  # 热线项目的钱用在哪: what the project is for
+    return None
+
+
+def _by_intent(q: QueryView, docs: list[dict], view: IndexView) -> Draft | None:
+    """The composer for the question's intent (across documents when it names several or none)."""
+    if q.intent == "compare" or (len(docs) > 1 and q.intent in {"lookup", ""}):
+        draft = _indicator_answer(q, docs[0], view) if len(docs) == 1 and q.terms else None  # 最多刻几套: a target
+        return draft or compose_compare(q, docs, view)
+    if q.intent == "list":
+        return compose_list(q, docs[0], view)
+    if q.intent == "explain":
+        return compose_explain(q, docs[0], view)
+    return compose_lookup(q, docs[0], view)
 
 
 def _says_nothing(q: QueryView, question: str) -> bool:
@@ -195,7 +203,7 @@ def previous_year_figure(q: QueryView, doc: dict, view: IndexView) -> Draft | No
             delta = Decimal(amount.replace(",", ""))
             up = direction in {"增加", "增长"}
             previous, op = (current["value"] - delta, "−") if up else (current["value"] + delta, "+")
-        cited = _cite_text(view, doc, section, match.group(0))
+        cited = cite_sentence(view, doc["doc"], section, match.group(0))
         draft = Draft("", citations=[view.cite_fact(current), cited], facts_used=[current])
         draft.derived.append(Evidence(previous, unit, doc["doc"], current["line"], "arithmetic"))
         said = f"与上年{direction}" if delta == 0 else f"比上年{direction}{fmt_amount(delta, unit)}"
@@ -206,12 +214,6 @@ def previous_year_figure(q: QueryView, doc: dict, view: IndexView) -> Draft | No
         draft.figure = fmt_amount(previous, unit)
         return draft
     return None
-
-
-def _cite_text(view: IndexView, doc: dict, section: dict, said: str):
-    from rag.compose_text import _cite_sentence
-
-    return _cite_sentence(view, doc["doc"], section, said)
 
 
 def _offer_other_year(q: QueryView, doc: dict, view: IndexView, draft: Draft) -> None:
@@ -232,28 +234,24 @@ def _quoted(label: str) -> str:
     return label if label.startswith("“") and label.endswith("”") else f"“{label}”"
 
 
-def _owners_among(q: QueryView, docs: list[dict], view: IndexView) -> list[dict]:
-    """Of several documents the question may mean, the one whose projects the question names (none if not one)."""
+def _owners_among(q: QueryView, docs: list[dict], view: IndexView, written: bool = True) -> list[dict]:
+    """Of several documents the question may mean, the one whose projects the question names — a free word of 3+
+    characters naming one whole or (`written`) its name as written; [] unless exactly one."""
     terms = [t for t in q.terms if len(t) >= 3]
     owners = []
     for doc in docs:
         rows = view.project_rows(doc["doc"]) + [{"row": t["project"]} for t in view.targets(doc["doc"])]
-        if projects_written(q.question, rows) or any(coverage(t, r["row"] or "") >= 1.0 for t in terms for r in rows):
+        if (written and projects_written(q.question, rows)) or any(
+            coverage(t, r["row"] or "") >= 1.0 for t in terms for r in rows
+        ):
             owners.append(doc)
     return owners if len(owners) == 1 else []
 
 
 def _project_owner(q: QueryView, view: IndexView) -> dict | None:
     """The only loaded document with a project that a free word of the question names whole (3+ characters)."""
-    terms = [t for t in q.terms if len(t) >= 3]
-    if not terms:
-        return None
-    owners = []
-    for doc in view.documents:
-        rows = view.project_rows(doc["doc"]) + [{"row": t["project"]} for t in view.targets(doc["doc"])]
-        if any(coverage(t, r["row"] or "") >= 1.0 for t in terms for r in rows):
-            owners.append(doc)
-    return owners[0] if len(owners) == 1 else None
+    owners = _owners_among(q, view.documents, view, written=False)
+    return owners[0] if owners else None
 
 
 def _parent_department(name: str, view: IndexView) -> dict | None:
@@ -268,7 +266,7 @@ def _parent_department(name: str, view: IndexView) -> dict | None:
         return None
     pattern = re.compile(".{0,3}".join(map(re.escape, core)))
     doc = docs[0]
-    lines = view.store.lines(doc["doc"], 1, 10**6)
+    lines = view.doc_lines(doc["doc"])
     belongs = re.compile(r"下属|下设|所属|包括|实施单位")
     return doc if any(pattern.search(row["text"]) and belongs.search(row["text"]) for row in lines) else None
 
@@ -427,14 +425,7 @@ def _project_by_words(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     rows = view.project_rows(doc["doc"])
     if not words or not [r for r in match_projects(words, rows) if max(coverage(w, r["row"]) for w in words) >= 1.0]:
         return None
-    return _project_answer(QueryView(_Words(words), q.question), doc, view)
-
-
-class _Words:
-    """A stand-in query that only carries free words (for `_project_answer`)."""
-
-    def __init__(self, terms: list[str]) -> None:
-        self.terms = terms
+    return _project_answer(q, doc, view, terms=words)
 
 
 def _not_stated(metrics: list[str], doc: dict, view: IndexView) -> Draft:
@@ -520,7 +511,7 @@ def row_facts(view: IndexView, doc: str, label: str) -> list[dict]:
     for fact in view.facts(doc):
         if fact["origin"] != "table" or fact["name"] or fact["tbl"] in best:
             continue
-        row = re.sub(r"^[一二三四五六七八九十]+、|^[①②③④]|^\d+[.、．]", "", fact["row"] or "").strip()
+        row = _ENUMERATOR_RE.sub("", fact["row"] or "").strip()
         if row == label or (similarity(label, row) >= 0.95 and (row.startswith(label) or label.startswith(row))):
             best[fact["tbl"]] = fact
         elif not row and (fact["col"] or "").replace(" ", "") == label:
@@ -545,18 +536,6 @@ def _rows_sentence(metric: str, rows: list[dict], doc: dict, view: IndexView, dr
     for other in rows[1:]:
         text += f"另外，{other['tbl']}中“{other['row']}”为{fmt_amount(other['value'], other['unit'])}（两张表分类口径不同）。"
     return text
-
-
-def _row_fact(view: IndexView, doc: str, label: str) -> dict | None:
-    """A table row whose label is the term (工资福利支出 in 表6), its first amount."""
-    best, best_score = None, 0.0
-    for fact in view.facts(doc):
-        if fact["origin"] != "table" or fact["name"]:
-            continue
-        score = similarity(label, re.sub(r"^[一二三四五六七八九十]+、|^[①②③④]", "", fact["row"] or ""))
-        if score > best_score + 1e-9:
-            best, best_score = fact, score
-    return best if best_score >= 0.95 else None
 
 
 def coverage(term: str, label: str) -> float:
@@ -624,10 +603,12 @@ def named_projects(q: QueryView, doc: dict, view: IndexView) -> list[dict]:
     return [r for r in match_projects(terms, rows) if max(coverage(t, r["row"] or "") for t in terms) >= 1.0]
 
 
+_FUNDING_PREFIX = re.compile(r"^[A-Z]{1,2}(?=[\u4e00-\u9fff])")
+
+
 def _same_project(a: str, b: str) -> bool:
     """A 表12 row and a sheet of one project: alike names with the same funding prefix (Z… is not J…)."""
-    prefix = re.compile(r"^[A-Z]{1,2}(?=[\u4e00-\u9fff])")
-    pa, pb = prefix.match(a or ""), prefix.match(b or "")
+    pa, pb = _FUNDING_PREFIX.match(a or ""), _FUNDING_PREFIX.match(b or "")
     if (pa and pa.group(0)) != (pb and pb.group(0)):
         return False
     return similarity(a, b) >= 0.8
@@ -662,25 +643,25 @@ def _projects_per_term(terms: list[str], rows: list[dict]) -> list[dict]:
     return chosen
 
 
-def _premise_is_sheet_amount(q: QueryView, doc: dict, view: IndexView, fact: dict) -> str:
-    """The figure the question brings is the project's multi-year total (实施期资金总额) on its sheet: say so."""
+def _premise_is_sheet_amount(q: QueryView, doc: dict, view: IndexView, fact: dict) -> tuple[str, Citation | None]:
+    """The figure the question brings is the project's multi-year total (实施期资金总额) on its sheet: say so, with
+    the sheet line to cite."""
     value, unit = q.premise
     claimed = to_wan(value, unit or "万元")
-    sheets = [t for t in view.targets(doc["doc"]) if _same_project(t["project"], fact["row"])]
-    for sheet in sheets:
-        for label, amount in (("实施期资金总额", sheet["period_total_yuan"]), ("年度资金总额", sheet["annual_total_yuan"])):
-            if amount in (None, "") or claimed is None:
-                continue
-            yuan = Decimal(str(amount))
-            if abs(yuan / 10000 - claimed) < Decimal("0.005") and label == "实施期资金总额":
-                annual = sheet["annual_total_yuan"]
-                tail = f"，本年度资金总额是{fmt_amount(Decimal(str(annual)), '元')}" if annual not in (None, "") else ""
-                part = f"项目支出绩效目标表（{sheet['project']}）"
-                line = sheet["amount_line"] or sheet["line_start"]
-                self_cite = view.cite_lines(doc["doc"], part, line, line)
-                q.query.__dict__.setdefault("_extra_citations", []).append(self_cite)
-                return f"{fmt_amount(yuan, '元')}是绩效目标表里的实施期（多年）资金总额{tail}，不是今年的预算。"
-    return ""
+    if claimed is None:
+        return "", None
+    for sheet in (t for t in view.targets(doc["doc"]) if _same_project(t["project"], fact["row"])):
+        if sheet["period_total_yuan"] in (None, ""):
+            continue
+        yuan = Decimal(str(sheet["period_total_yuan"]))
+        if abs(yuan / 10000 - claimed) >= Decimal("0.005"):
+            continue
+        annual = sheet["annual_total_yuan"]
+        tail = f"，本年度资金总额是{fmt_amount(Decimal(str(annual)), '元')}" if annual not in (None, "") else ""
+        line = sheet["amount_line"] or sheet["line_start"]
+        citation = view.cite_lines(doc["doc"], f"项目支出绩效目标表（{sheet['project']}）", line, line)
+        return f"{fmt_amount(yuan, '元')}是绩效目标表里的实施期（多年）资金总额{tail}，不是今年的预算。", citation
+    return "", None
 
 
 def _project_sum(q: QueryView, doc: dict, rows: list[dict], view: IndexView) -> Draft | None:
@@ -711,13 +692,15 @@ def _project_sum(q: QueryView, doc: dict, rows: list[dict], view: IndexView) -> 
     return draft
 
 
-def _project_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+def _project_answer(q: QueryView, doc: dict, view: IndexView, terms: list[str] | None = None) -> Draft | None:
+    """Project amounts from 表12/表13 for the question's words (or `terms`), checking a figure the question brings."""
+    terms = q.terms if terms is None else terms
     rows = view.project_rows(doc["doc"]) + view.project_rows(doc["doc"], carried=True)
     if _PROJECT_SUM_RE.search(q.question):
         summed = _project_sum(q, doc, rows, view)
         if summed:
             return summed
-    matches = match_projects(q.terms, rows)
+    matches = match_projects(terms, rows)
     if not matches:
         return None
     draft = Draft("")
@@ -727,9 +710,11 @@ def _project_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         draft.citations.append(view.cite_fact(fact))
         sentences.append(f"{_quoted(fact['row'])}预算{fmt_amount(fact['value'], fact['unit'])}（见{fact['tbl']}）。")
     verdict = _premise_verdict(q.premise, matches[0]) if q.premise is not None else ""
-    verdict += _premise_is_sheet_amount(q, doc, view, matches[0]) if verdict.startswith("不对") else ""
+    if verdict.startswith("不对"):
+        said, citation = _premise_is_sheet_amount(q, doc, view, matches[0])
+        verdict += said
+        draft.citations += [citation] if citation else []
     draft.text = verdict + f"{doc['department']}{doc['year']}年" + "".join(sentences)
-    draft.citations += q.query.__dict__.pop("_extra_citations", [])
     draft.figure = fmt_amount(matches[0]["value"], matches[0]["unit"])
     return draft
 
@@ -741,12 +726,7 @@ _ASKED_UNIT_RE = re.compile(
 
 def _words(terms: list[str]) -> list[str]:
     """The jieba words (two characters or more) of the question's free terms."""
-    from rag.retrieve import tokenize
-
-    words: list[str] = []
-    for term in terms:
-        words += [w for w in tokenize(term) if len(w) >= 2 and w not in words]
-    return words
+    return list(dict.fromkeys(w for term in terms for w in words_of(term)))
 
 
 def target_projects(terms: list[str], rows: list[dict]) -> list[dict]:

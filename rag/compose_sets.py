@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from rag.compose_text import cite_sentence
 from rag.evidence import Draft, IndexView, fmt_amount, fmt_percent
 from rag.query_view import QueryView
 from rag.verify import Evidence
@@ -147,7 +148,7 @@ def _metric_difference(q: QueryView, doc: dict, view: IndexView) -> Draft | None
 
 def _shares(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     """Each of several figures as a share of the whole (基本支出、项目支出各占多大比例)."""
-    drafts = [_share(_OneMetric(q, m), doc, view) for m in q.metrics if m not in {"支出总计", "收入总计"}]
+    drafts = [_share(q, doc, view, m) for m in q.metrics if m not in {"支出总计", "收入总计"}]
     drafts = [d for d in drafts if d is not None]
     if not drafts:
         return None
@@ -159,20 +160,9 @@ def _shares(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     return merged
 
 
-class _OneMetric(QueryView):
-    """The same question, asking about one of its figures."""
-
-    def __init__(self, q: QueryView, metric: str) -> None:
-        super().__init__(q.query, q.question)
-        self._metric = metric
-
-    @property
-    def metrics(self) -> list[str]:
-        return [self._metric]
-
-
-def _share(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
-    metric = next((m for m in q.metrics if m not in {"支出总计", "收入总计"}), None)
+def _share(q: QueryView, doc: dict, view: IndexView, metric: str | None = None) -> Draft | None:
+    """One figure as a share of its whole (项目支出 of 支出总计, 人员经费 of 基本支出), with the arithmetic."""
+    metric = metric or next((m for m in q.metrics if m not in {"支出总计", "收入总计"}), None)
     if metric is None:
         metric = next((name for word, name in _SHARE_WORDS if word in q.question), None)
     if metric is None:
@@ -336,14 +326,12 @@ def compose_list(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
 
 def _vehicle_types(doc: dict, view: IndexView) -> Draft | None:
     """The 车辆情况 sentence that lists the cars by kind (领导用车0辆，机要通信用车1辆 …)."""
-    from rag.compose_text import _cite_sentence
-
     for section in view.sections(doc["doc"]):
         if "车" not in section["heading"] and "国有资产" not in section["heading"]:
             continue
         for sentence in re.split(r"(?<=[。])", (section["text"] or "").replace("\n", "")):
             if re.search(r"\d+\s*辆", sentence) and "其中" in sentence:
-                citation = _cite_sentence(view, doc["doc"], section, sentence)
+                citation = cite_sentence(view, doc["doc"], section, sentence)
                 return Draft(f"{doc['department']}的车辆情况：{sentence.strip()}", citations=[citation])
     return None
 
@@ -360,9 +348,7 @@ def _internal_units(doc: dict, view: IndexView, wanted: re.Pattern = _INTERNAL_S
             continue
         for sentence in re.split(r"(?<=[。])", section["text"].replace("\n", "")):
             if wanted.search(sentence) and re.search(r"[、，]|没有", sentence):
-                from rag.compose_text import _cite_sentence
-
-                citation = _cite_sentence(view, doc["doc"], section, sentence)
+                citation = cite_sentence(view, doc["doc"], section, sentence)
                 return Draft(f"{doc['department']}的机构设置：{sentence.strip()}", citations=[citation])
     return None
 

@@ -47,7 +47,7 @@ def find_section(view: IndexView, doc: str, metrics: list[str]) -> dict | None:
     return None
 
 
-def _cite_sentence(view: IndexView, doc: str, section: dict, sentence: str):
+def cite_sentence(view: IndexView, doc: str, section: dict, sentence: str):
     """Cite the line of the section that holds the sentence."""
     probe = sentence.strip()[:20]
     for row in view.store.lines(doc, section["line_start"], section["line_end"]):
@@ -73,7 +73,7 @@ def section_change(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     for sentence in _sentences(section["text"]):
         match = _CHANGE_RE.search(normalize_text(sentence))
         if match:
-            citation = _cite_sentence(view, doc["doc"], section, sentence)
+            citation = cite_sentence(view, doc["doc"], section, sentence)
             text = f"据{doc['department']}{doc['year']}年预算说明：{sentence.strip()}"
             draft = Draft(text if len(text) < 400 else text[:400] + "…", citations=[citation])
             draft.figure = f"{match.group(1)}{match.group(2)}万元" + (f"，{match.group(3)}{match.group(4)}%" if match.group(4) else "")
@@ -149,12 +149,12 @@ def compose_explain(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     sentences = _sentences(section["text"])
     chosen = [s for s in sentences if _REASON_RE.search(s)] or sentences[:2]
     first = chosen[0]
-    citations = [_cite_sentence(view, doc["doc"], section, s) for s in chosen[:2]]
+    citations = [cite_sentence(view, doc["doc"], section, s) for s in chosen[:2]]
     who = f"{doc['department']}{doc['year']}年"
     change = _CHANGE_RE.search(normalize_text(first))
     reason = _full_reason(section["text"]) if _reason_in(first) else ""
     if reason:
-        citations = [_cite_sentence(view, doc["doc"], section, reason), *citations]
+        citations = [cite_sentence(view, doc["doc"], section, reason), *citations]
         lead = f"与上年相比{change.group(1)}{change.group(2)}万元" if change else ""
         percent = f"（{change.group(3)}{change.group(4)}%）" if change and change.group(4) else ""
         text = f"{who}{lead}{percent}，文件说明的原因是：{reason.strip('，,；;。 ')}。" if lead else (
@@ -193,7 +193,7 @@ _TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
 _QUESTION_WORDS = {"为什么", "什么", "干嘛", "干什么", "用的", "是干", "项目", "资金", "经费", "费用", "主要", "用来", "做什么"}
 
 
-def _words_of(text: str) -> list[str]:
+def words_of(text: str) -> list[str]:
     from rag.retrieve import tokenize
 
     return sorted({w for w in tokenize(text) if len(w) >= 2}, key=len, reverse=True)
@@ -257,10 +257,10 @@ def _total_reason(doc: dict, view: IndexView) -> Draft | None:
         before = text[: match.start()]
         change = _CHANGE_RE.search(normalize_text(before))
         lead = f"比上年{change.group(1)}{change.group(2)}万元，" if change else ""
-        citations = [_cite_sentence(view, doc["doc"], section, match.group(0))]
+        citations = [cite_sentence(view, doc["doc"], section, match.group(0))]
         if change:
             said = next((x for x in _sentences(before) if _CHANGE_RE.search(normalize_text(x))), before[:60])
-            citations.append(_cite_sentence(view, doc["doc"], section, said))
+            citations.append(cite_sentence(view, doc["doc"], section, said))
         text_out = f"{doc['department']}{doc['year']}年预算{lead}文件说明：{match.group(0).strip()}"
         return Draft(text_out, citations=citations)
     return None
@@ -289,13 +289,13 @@ def _reason_elsewhere(metric: str, doc: dict, view: IndexView, question: str = "
         text = re.sub(r"\s*\n\s*", "", section["text"] or "")
         caused = next((m for m in cause_first.finditer(text) if m.group(1) in wanted), None)
         if caused:  # 二是因离退休人员变动…，引起对个人和家庭的补助减少4.78万元
-            citation = _cite_sentence(view, doc["doc"], section, caused.group(0))
+            citation = cite_sentence(view, doc["doc"], section, caused.group(0))
             return Draft(f"{doc['department']}{doc['year']}年预算说明中写道：{caused.group(0).strip()}", citations=[citation])
         match = next((m for m in pattern.finditer(text) if m.group(1) in wanted), None)
         if not match:
             continue
         body = _reason_span(text, match.start(), match.end())
-        citation = _cite_sentence(view, doc["doc"], section, body)
+        citation = cite_sentence(view, doc["doc"], section, body)
         return Draft(f"{doc['department']}{doc['year']}年预算说明中写道：{body.strip()}", citations=[citation])
     return None
 
@@ -317,7 +317,7 @@ def _project_purpose(q: QueryView, doc: dict, view: IndexView, names: list[str] 
     if not chosen:
         return None
     part = f"项目支出绩效目标表（{target['project']}）"
-    asked = re.sub("|".join(map(re.escape, _words_of(target["project"]))) or "^$", "", q.question)
+    asked = re.sub("|".join(map(re.escape, words_of(target["project"]))) or "^$", "", q.question)
     if _HOW_RE.search(q.question):
         asked += " 测算 标准 元/人 按照"
     said = "；".join(f"{label}：{relevant_sentences(text, asked, 180)}" for label, text, _ in chosen)
@@ -425,7 +425,7 @@ def _defined_in_text(term: str, q: QueryView, view: IndexView) -> Draft | None:
     docs = [d for dep in q.departments for d in view.docs_of(dep)] or view.documents
     pattern = re.compile(re.escape(term) + r"[^。；;\n]{0,12}?" + _DEFINING_RE)
     for doc in docs:
-        for row in view.store.lines(doc["doc"], 1, 10**6):
+        for row in view.doc_lines(doc["doc"]):
             cells = [c for c in _TAG_RE.sub("", row["text"]).split("\t") if pattern.search(c)]
             if not cells:
                 continue
@@ -472,7 +472,7 @@ def _mentioned_in_text(term: str, q: QueryView, view: IndexView) -> Draft | None
     docs = [d for dep in q.departments for d in view.docs_of(dep)] or view.documents
     best: tuple[int, dict, int, str] | None = None
     for doc in docs:
-        for row in view.store.lines(doc["doc"], 1, 10**6):
+        for row in view.doc_lines(doc["doc"]):
             for cell in (c for c in _TAG_RE.sub("", row["text"]).split("\t") if bare in c):
                 at = cell.find(bare)
                 end = cell.find("。", at)
@@ -544,10 +544,10 @@ def absent_terms(q: QueryView, doc: dict, view: IndexView) -> list[str]:
     rows = view.project_rows(doc["doc"]) + [{"row": t["project"]} for t in view.targets(doc["doc"])]
     if match_projects(terms + q.metric_words, rows) or target_projects(terms, rows):
         return []  # a project of that name, perhaps mistyped (平审勘验费) or named by its words
-    text = "".join(row["text"] for row in view.store.lines(doc["doc"], 1, 10**6))
+    text = "".join(row["text"] for row in view.doc_lines(doc["doc"]))
     text = re.sub(r"\s+", "", text)
     for term in terms:
-        words = [w for w in _words_of(term) if len(w) >= 2]
+        words = [w for w in words_of(term) if len(w) >= 2]
         if term in text or (words and all(w in text for w in words)):
             return []
     return sorted(terms, key=len, reverse=True)[:1]

@@ -56,10 +56,17 @@ class IndexView:
 
     def __init__(self, store: FactStore) -> None:
         self.store = store
+        self._doc_lines: dict[str, list[dict]] = {}
 
     @cached_property
     def documents(self) -> list[dict]:
         return self.store.documents()
+
+    def doc_lines(self, doc: str) -> list[dict]:
+        """Every line of a document (no, page, text), read once per view."""
+        if doc not in self._doc_lines:
+            self._doc_lines[doc] = self.store.lines(doc, 1, 10**6)
+        return self._doc_lines[doc]
 
     def doc_info(self, doc: str) -> dict:
         return next(d for d in self.documents if d["doc"] == doc)
