@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from rag import app_data as ad
-from rag.answer import Answerer
+from rag.answer.answerer import Answerer
 from rag.settings import Settings
 from rag.types import Answer
+from rag.view import app_data as ad
 
 if TYPE_CHECKING:
-    from rag.build import Indexer
+    from rag.ingest.build import Indexer
 
 HIGHLIGHT = "background-color: #fff1a8; font-weight: 600"
 PAGES = {

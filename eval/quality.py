@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from rag.cli_eval import load_jsonl, result_rows, write_results
-from rag.scoring import TYPES, score_answer, summarize
+from rag.cli.evaluate import load_jsonl, result_rows, write_results
+from rag.cli.scoring import TYPES, score_answer, summarize
 from rag.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +28,8 @@ DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 
 def build_index(home: Path, data: Path) -> float:
     """Ingest `data` (facts, chunks and vectors) into `home`; return seconds."""
-    from rag.build import Indexer
-    from rag.vectors import VectorSync
+    from rag.ingest.build import Indexer
+    from rag.store.vectors import VectorSync
 
     settings = Settings(home=home)
     indexer = Indexer(settings)
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  ingest {build_index(home, args.data):.1f} s", file=sys.stderr)
 
     from eval.baselines import BM25Baseline, VectorBaseline, split_files
-    from rag.cli_eval import answerer_fn
+    from rag.cli.evaluate import answerer_fn
 
     systems = {"budgetqa (ours)": ("ours", answerer_fn(Settings(home=home)))}
     chunks = split_files([args.data])

@@ -126,7 +126,7 @@ def score(system: str, search: Search, questions: list[dict], repeats: int = 1) 
 def build_index(data: Path, home: Path) -> tuple[float, float]:
     """A fresh `budgetqa ingest` in a child process: (seconds, peak RSS in MB)."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "rag.cli", "--home", str(home), "ingest", str(data)], check=True,
+    subprocess.run([sys.executable, "-m", "rag.cli.main", "--home", str(home), "ingest", str(data)], check=True,
                    cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -136,12 +136,12 @@ def build_index(data: Path, home: Path) -> tuple[float, float]:
 def reingest_times(data: Path, home: Path) -> tuple[float, float]:
     """A no-change re-ingest: (seconds as a `budgetqa ingest` process, seconds in process)."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "rag.cli", "--home", str(home), "ingest", str(data)], check=True,
+    subprocess.run([sys.executable, "-m", "rag.cli.main", "--home", str(home), "ingest", str(data)], check=True,
                    cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     cli = time.perf_counter() - started
-    from rag.build import Indexer
+    from rag.ingest.build import Indexer
     from rag.settings import Settings
-    from rag.vectors import VectorSync
+    from rag.store.vectors import VectorSync
 
     settings = Settings(home=home)
     started = time.perf_counter()
@@ -155,7 +155,7 @@ def reingest_times(data: Path, home: Path) -> tuple[float, float]:
 
 
 def our_search(home: Path, **options) -> Search:
-    from rag.retrieve import Retriever
+    from rag.retrieve.retriever import Retriever
     from rag.settings import Settings
 
     retriever = Retriever(Settings(home=home), **options)
@@ -170,7 +170,7 @@ def newcomer_search(data: Path, spec: str) -> tuple[Search, float]:
     from llama_index.core.schema import TextNode
 
     from eval.baselines import split_files
-    from rag.embed import as_llama_embedding, load_embedder
+    from rag.store.embed import as_llama_embedding, load_embedder
 
     started = time.perf_counter()
     chunks = split_files([data], chunk_size=1024, overlap=200)
@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(score("baseline: jieba-BM25 on the same chunks", search, questions, args.repeats))
         rows[-1].build_s = seconds
 
-    from rag.facts import FactStore
+    from rag.store.facts import FactStore
 
     store = FactStore(home / "facts.sqlite")
     print(f"Retrieval on {rows[0].n} answerable questions of {args.questions.name} ({len(questions)} in all); "

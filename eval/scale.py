@@ -29,7 +29,7 @@ import urllib.request
 from pathlib import Path
 
 from eval.synth import generate, write_questions
-from rag.scoring import percentile, score_answer
+from rag.cli.scoring import percentile, score_answer
 from rag.settings import Settings
 
 CHROMA = Path(sys.executable).parent / "chroma"
@@ -87,8 +87,8 @@ def dir_size_mb(*paths: Path) -> float:
 
 
 def ingest(settings: Settings, docs: Path) -> dict:
-    from rag.build import Indexer
-    from rag.vectors import VectorSync
+    from rag.ingest.build import Indexer
+    from rag.store.vectors import VectorSync
 
     indexer = Indexer(settings)
     indexer.vectors = VectorSync(settings)
@@ -107,7 +107,7 @@ def ingest(settings: Settings, docs: Path) -> dict:
 
 def query(settings: Settings, questions: list[dict]) -> dict:
     """Answer in process: latency (after one warm-up question) and accuracy by the eval scorer."""
-    from rag.answer import Answerer, answer_to_json
+    from rag.answer.answerer import Answerer, answer_to_json
 
     answerer = Answerer(settings)
     answerer.ask(questions[0]["question"])  # warm-up: loads the models and the index views

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from rag.extract import extract_facts
-from rag.numbers import parse_decimal
-from rag.parse import parse_document
-from rag.readers import read_source
+from rag.ingest.extract import extract_facts
+from rag.ingest.parse.document import parse_document
+from rag.ingest.readers import read_source
+from rag.text.numbers import parse_decimal
 from rag.types import Document, Fact
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -168,8 +168,8 @@ def synth_text(seed: SeedInfo, spec: SeedSpec, city: str, delta: int, factor: in
 
 
 def major_findings(text: str, name: str = "probe.txt") -> set[tuple[str, tuple[int, ...]]]:
-    """(kind, lines) of the major contradictions rag.checks finds in a document text."""
-    from rag.checks import check_document
+    """(kind, lines) of the major contradictions rag.ingest.checks.base finds in a document text."""
+    from rag.ingest.checks.run import check_document
 
     with tempfile.TemporaryDirectory() as temp:
         path = Path(temp) / name

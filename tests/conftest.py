@@ -31,8 +31,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def parsed_seeds():
     """Every seed parsed once: {prefix: Document}."""
-    from rag.parse import parse_document
-    from rag.readers import read_source
+    from rag.ingest.parse.document import parse_document
+    from rag.ingest.readers import read_source
 
     return {p.name[:3]: parse_document(read_source(p)) for p in SEEDS}
 
@@ -40,6 +40,6 @@ def parsed_seeds():
 @pytest.fixture(scope="session")
 def seed_facts(parsed_seeds):
     """Facts of every seed: {prefix: list[Fact]}."""
-    from rag.extract import extract_facts
+    from rag.ingest.extract import extract_facts
 
     return {key: extract_facts(doc) for key, doc in parsed_seeds.items()}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import DATA
 
-from rag.answer import Answerer, answer_to_json
-from rag.build import Indexer
+from rag.answer.answerer import Answerer, answer_to_json
+from rag.ingest.build import Indexer
 from rag.settings import Settings
 
 Z = "000_6dee0b581eefac2d.txt"

@@ -1,5 +1,5 @@
 """The Streamlit app (app.py) driven by streamlit.testing.v1.AppTest over a real index built from data/,
-and the data shaping behind it (rag.app_data)."""
+and the data shaping behind it (rag.view.app_data)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from streamlit.testing.v1 import AppTest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # eval/ is not an installed package
 from eval.bench_app import prepared_index
-from rag import app_data as ad
-from rag.evidence import IndexView
-from rag.facts import FactStore
 from rag.settings import Settings
+from rag.store.facts import FactStore
+from rag.store.view import IndexView
 from rag.types import Citation
+from rag.view import app_data as ad
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

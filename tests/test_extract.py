@@ -82,8 +82,8 @@ def test_staff_counts_from_the_overall_sheet(seed_facts):
 
 
 def test_staff_counts_only_from_whole_label_cells():
-    from rag.extract import staff_facts
-    from rag.parse import parse_document
+    from rag.ingest.extract import staff_facts
+    from rag.ingest.parse.document import parse_document
     from rag.types import Line, SourceText
 
     texts = [

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import seed
 
-from rag.build import Indexer
-from rag.facts import FactStore
-from rag.parse import parse_document
-from rag.readers import read_source
+from rag.ingest.build import Indexer
+from rag.ingest.parse.document import parse_document
+from rag.ingest.readers import read_source
 from rag.settings import Settings
+from rag.store.facts import FactStore
 
 NOT_BUDGET = "notes.txt: no budget title with a year (such as 2024年度部门预算) on the cover or in the table titles " \
              "(is this a budget document?)"  # fmt: skip

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer import Answerer
-from rag.build import Indexer
-from rag.evidence import Draft
+from rag.answer.answerer import Answerer
+from rag.answer.draft import Draft
+from rag.ingest.build import Indexer
 from rag.settings import Settings
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "000_6dee0b581eefac2d.txt"

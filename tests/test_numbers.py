@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from rag.numbers import find_numbers, parse_decimal, parse_target, to_wan
+from rag.text.numbers import find_numbers, parse_decimal, parse_target, to_wan
 
 
 def test_parse_decimal_handles_separators_and_fullwidth():

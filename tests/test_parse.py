@@ -11,9 +11,9 @@ import pytest
 from conftest import SEEDS as SEED_PATHS
 from conftest import SHARED
 
-from rag.extract import extract_facts
-from rag.parse import parse_document, table_display_title
-from rag.readers import read_source
+from rag.ingest.extract import extract_facts
+from rag.ingest.parse.document import parse_document, table_display_title
+from rag.ingest.readers import read_source
 
 SEED_META = {  # department as ../shared/data/SOURCES.md names it, year, kind, scope
     "000": ("山西转型综合改革示范区政务服务中心（山西转型综合改革示范区公共资源交易中心）", 2024, "预算", "部门"),
@@ -319,7 +319,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from rag.errors import InputError, ParseError  # noqa: E402
-from rag.readers.text import lines_from_text  # noqa: E402
+from rag.ingest.readers.text import lines_from_text  # noqa: E402
 from rag.types import SourceText  # noqa: E402
 
 REAL_LINES = sorted(

@@ -10,7 +10,7 @@ import pytest
 from conftest import SHARED
 
 from rag.errors import InputError, NeedsOCRError
-from rag.readers import read_source
+from rag.ingest.readers import read_source
 
 PDFS = SHARED / "data" / "pdfs"
 FONT = "STSong-Light"
@@ -183,7 +183,7 @@ def test_table_over_two_pages_comes_out_whole(tmp_path, repeat_header):
 
 
 def test_page_spanning_table_parses_as_one_table(tmp_path):
-    from rag.parse import parse_document
+    from rag.ingest.parse.document import parse_document
 
     document = parse_document(read_source(make_spanning_table(tmp_path / "span.pdf", repeat_header=True)))
     tables = [t for t in document.tables if "基本支出" in t.title]
@@ -262,7 +262,7 @@ def test_encrypted_pdf(tmp_path):
 
 
 def test_a_page_the_layout_fails_on_keeps_its_text(tmp_path, monkeypatch):
-    import rag.readers.pdf as reader
+    import rag.ingest.readers.pdf as reader
 
     path = make_spanning_table(tmp_path / "span.pdf", repeat_header=False)
     lay_out = reader.page_elements
@@ -279,7 +279,7 @@ def test_a_page_the_layout_fails_on_keeps_its_text(tmp_path, monkeypatch):
 
 
 def test_indexer_reports_bad_pdfs_and_keeps_the_good(tmp_path, home):
-    from rag.build import Indexer
+    from rag.ingest.build import Indexer
     from rag.settings import Settings
 
     folder = tmp_path / "in"
@@ -341,7 +341,7 @@ def make_tables(path: Path, year: int | None = None) -> Path:
 
 
 def test_narrative_and_tables_pdfs_are_one_document(tmp_path, home):
-    from rag.build import Indexer, source_file_of
+    from rag.ingest.build import Indexer, source_file_of
     from rag.settings import Settings
 
     folder = tmp_path / "pair"
@@ -374,7 +374,7 @@ def test_narrative_and_tables_pdfs_are_one_document(tmp_path, home):
 
 
 def test_tables_arriving_after_the_narrative_merge_into_it(tmp_path, home):
-    from rag.build import Indexer
+    from rag.ingest.build import Indexer
     from rag.settings import Settings
 
     first, second = tmp_path / "one", tmp_path / "two"
@@ -391,7 +391,7 @@ def test_tables_arriving_after_the_narrative_merge_into_it(tmp_path, home):
 
 
 def test_tables_only_and_narrative_only_documents_merge_whatever_their_names(tmp_path, home):
-    from rag.build import Indexer, source_file_of
+    from rag.ingest.build import Indexer, source_file_of
     from rag.settings import Settings
 
     make_narrative(tmp_path / "ceshi2024_shuoming.pdf")
@@ -405,7 +405,7 @@ def test_tables_only_and_narrative_only_documents_merge_whatever_their_names(tmp
 
 
 def test_halves_of_different_years_are_not_merged(tmp_path, home):
-    from rag.build import Indexer
+    from rag.ingest.build import Indexer
     from rag.settings import Settings
 
     make_narrative(tmp_path / "ceshi_yusuan_wenjian.pdf", year=2024)
@@ -424,9 +424,9 @@ _CACHE: dict[str, tuple] = {}
 
 def published(*names: str):
     """(Document, facts) of one published PDF, or of a narrative + tables pair, parsed once per session."""
-    from rag.build import merge_sources, part_of
-    from rag.extract import extract_facts
-    from rag.parse import parse_document
+    from rag.ingest.build import merge_sources, part_of
+    from rag.ingest.extract import extract_facts
+    from rag.ingest.parse.document import parse_document
 
     key = "+".join(names)
     if key not in _CACHE:
@@ -519,7 +519,7 @@ def test_every_published_pdf_yields_its_department_year_and_total():
     """All the PDFs: alone, or merged with their other half (two worker processes)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from rag.build import pair_parts
+    from rag.ingest.build import pair_parts
 
     if not PDFS.exists() or not any(PDFS.glob("*.pdf")):
         pytest.skip(f"{PDFS} not available")

@@ -8,9 +8,9 @@ import pytest
 from conftest import SHARED, seed
 
 from rag.errors import InputError
-from rag.readers import read_source
-from rag.readers.html import html_to_text
-from rag.readers.text import clean_line, lines_from_text
+from rag.ingest.readers import read_source
+from rag.ingest.readers.html import html_to_text
+from rag.ingest.readers.text import clean_line, lines_from_text
 
 
 def test_utf8_seed_keeps_line_numbers():

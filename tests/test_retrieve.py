@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.build import Indexer
-from rag.cli import main
-from rag.embed import load_embedder
-from rag.retrieve import (
+from rag.cli.main import main
+from rag.ingest.build import Indexer
+from rag.retrieve.retriever import (
     Retriever,
     expand,
     preferred_types,
@@ -20,7 +19,8 @@ from rag.retrieve import (
     without_department,
 )
 from rag.settings import Settings
-from rag.vectors import VectorSync
+from rag.store.embed import load_embedder
+from rag.store.vectors import VectorSync
 
 SEEDS = Path(__file__).resolve().parent.parent / "data"
 DATONG = "大同市政务服务中心"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from rag.cli_eval import format_summary, register_eval, run_eval
-from rag.scoring import (
+from rag.cli.evaluate import format_summary, register_eval, run_eval
+from rag.cli.scoring import (
     check_citations,
     injected_targets,
     percentile,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.extract import extract_facts
-from rag.parse import parse_document
-from rag.readers import read_source
+from rag.ingest.extract import extract_facts
+from rag.ingest.parse.document import parse_document
+from rag.ingest.readers import read_source
 
 sys.path.insert(
     0, str(Path(__file__).resolve().parent.parent)
@@ -78,7 +78,7 @@ def test_income_total_equals_the_generated_value(corpus):
 
 
 def test_no_major_contradiction_the_seed_did_not_have(corpus):
-    from rag.checks import check_document
+    from rag.ingest.checks.run import check_document
 
     for doc, parsed in corpus:
         seed = load_seed(doc.seed)

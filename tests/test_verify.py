@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
+from rag.answer.verify import Evidence, check_numbers, evidence_from_citations, verify_answer_text
 from rag.types import Citation
-from rag.verify import Evidence, check_numbers, evidence_from_citations, verify_answer_text
 
 FACTS_000 = [
     Evidence(Decimal("6926.05"), "万元", "000.txt", 99, "fact"),

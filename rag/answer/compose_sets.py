@@ -1,0 +1,389 @@
+"""Answers over several figures: comparisons across departments, shares, rankings, sums and lists."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from rag.answer.compose_text import cite_sentence
+from rag.answer.draft import Draft
+from rag.answer.verify import Evidence
+from rag.store.view import IndexView
+from rag.text.money import fmt_amount, fmt_percent
+from rag.understand.query_view import QueryView
+
+_MAX = re.compile(r"最多|最高|最大|哪个.*多|谁.*多")
+_MIN = re.compile(r"最少|最低|最小|哪个.*少|谁.*少")
+_DIFF = re.compile(r"差多少|相差|差距|差额|多多少|少多少|高多少|低多少|大多少|小多少|贵多少")
+_SUM = re.compile(r"一共|合计|总共|加起来|总和|共计")
+_SHARE = re.compile(r"占比|比例|比重|占多少|百分之|占.*%|占.*总")
+_RANK = re.compile(r"前[一二三四五六七八九十\d]+|排名|排一下|排序|最多的几个|哪几个")
+SPENDING_MIX_RE = re.compile(
+    r"(?:钱|经费|预算|资金|支出)?(?:主要)?(?:花在|用在|用到|用于|投向|投在|花到)(?:了)?(?:哪|什么|啥)|钱(?:都)?(?:去哪|花哪)|"
+    r"支出结构|支出构成|钱.{0,4}怎么花|主要(?:花|支出|用)(?:在|于)?(?:哪|什么)"
+)
+"""'钱主要花在哪': the spending mix (基本 vs 项目, the largest function classes)."""
+_SHARE_WORDS = (("项目", "项目支出"), ("基本", "基本支出"), ("人员", "人员经费"), ("公用", "公用经费"))
+"""'多少比例花在项目上': the part a share question names by a short word."""
+_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _operation(q: QueryView) -> str:
+    if q.aggregate:
+        return q.aggregate
+    text = q.question
+    for name, pattern in (("share", _SHARE), ("rank", _RANK), ("diff", _DIFF), ("max", _MAX), ("min", _MIN),
+                          ("sum", _SUM)):  # fmt: skip
+        if pattern.search(text):
+            return name
+    return ""
+
+
+def _top_n(q: QueryView) -> int:
+    if q.top_n:
+        return int(q.top_n)
+    match = re.search(r"(?:前|哪|最大的|最多的|最少的|最小的)([一二两三四五六七八九十\d]+)(?:个|项|名)?", q.question)
+    if match:
+        token = match.group(1)
+        return int(token) if token.isdigit() else _CN.get(token, 3)
+    return 3
+
+
+def compose_compare(q: QueryView, docs: list[dict], view: IndexView) -> Draft | None:
+    """Across departments (max/min/diff/sum/list) or within one (share, ranking, prefix sum)."""
+    op = _operation(q)
+    if len(docs) == 1:
+        doc = docs[0]
+        if q.prefix:
+            return _prefix_sum(q, doc, view)
+        if op == "share":
+            return _shares(q, doc, view) if len(q.metrics) >= 2 else _share(q, doc, view)
+        if op == "diff" and len(q.metrics) >= 2:
+            return _metric_difference(q, doc, view)
+        if op == "rank" or (not q.metrics and op in {"max", "min"}):
+            return _rank_projects(q, doc, view, lowest=op == "min" or bool(_MIN_WORDS.search(q.question)))
+        return None
+    if _COUNT_PROJECTS_RE.search(q.question) and not q.metrics:
+        return _project_counts(q, docs, view)
+    from rag.answer.compose import row_facts
+
+    metric = (q.metrics or ["收入总计"])[0]
+    found = [(doc, view.named(doc["doc"], metric) or row_facts(view, doc["doc"], metric)) for doc in docs]
+    rows = [(doc, _same_kind(facts, found, view, doc)) for doc, facts in found if facts]
+    if not rows:
+        return None
+    draft = Draft("")
+    for _doc, fact in rows:
+        draft.facts_used.append(fact)
+        draft.citations.append(view.cite_fact(fact))
+    listing = "；".join(f"{d['department']}（{d['year']}年）{fmt_amount(f['value'], f['unit'])}" for d, f in rows)
+    years = {d["year"] for d, _ in rows}
+    year_note = "（注意：各文件年份不同。）" if len(years) > 1 else ""
+    if op == "diff" and len(rows) >= 2:
+        (d1, f1), (d2, f2) = rows[0], rows[1]
+        diff = abs(f1["value"] - f2["value"])
+        draft.derived.append(Evidence(diff, f1["unit"], d1["doc"], f1["line"], "arithmetic"))
+        draft.text = (f"{metric}：{d1['department']}（{d1['year']}年）{fmt_amount(f1['value'], f1['unit'])}，"
+                      f"{d2['department']}（{d2['year']}年）{fmt_amount(f2['value'], f2['unit'])}，"
+                      f"相差{fmt_amount(diff, f1['unit'])}"
+                      f"（{(d1 if f1['value'] >= f2['value'] else d2)['department']}更多）。{year_note}")  # fmt: skip
+        draft.figure = fmt_amount(diff, f1["unit"])
+        return draft
+    if op == "sum":
+        total = sum((f["value"] for _, f in rows), Decimal(0))
+        draft.derived.append(Evidence(total, rows[0][1]["unit"], rows[0][0]["doc"], rows[0][1]["line"], "arithmetic"))
+        draft.text = f"{metric}合计{fmt_amount(total, rows[0][1]['unit'])}：{listing}。{year_note}"
+        draft.figure = fmt_amount(total, rows[0][1]["unit"])
+        return draft
+    ordered = sorted(rows, key=lambda r: r[1]["value"], reverse=op != "min")
+    top_doc, top_fact = ordered[0]
+    word = "最少" if op == "min" else "最多"
+    if op in {"max", "min"}:
+        draft.text = (f"按{metric}比较，{top_doc['department']}{word}，为{fmt_amount(top_fact['value'], top_fact['unit'])}"
+                      f"（{top_doc['year']}年）。各单位：{listing}。{year_note}")  # fmt: skip
+        draft.figure = fmt_amount(top_fact["value"], top_fact["unit"])
+    elif op == "rank" or _RANK.search(q.question):
+        ranked = "；".join(f"{i}. {d['department']}（{d['year']}年）{fmt_amount(f['value'], f['unit'])}"
+                           for i, (d, f) in enumerate(ordered, start=1))  # fmt: skip
+        draft.text = f"按{metric}从高到低：{ranked}。{year_note}"
+        draft.figure = fmt_amount(top_fact["value"], top_fact["unit"])
+    else:
+        draft.text = f"各单位的{metric}：{listing}。{year_note}"
+    return draft
+
+
+def _same_kind(facts: list[dict], found: list[tuple[dict, list[dict]]], view: IndexView, doc: dict) -> dict:
+    """Of one department's candidate facts, the one from the kind of table most departments have it in (so a
+    comparison puts 三公 table beside 三公 table, not beside a 基本支出 table)."""
+    if len(facts) == 1:
+        return facts[0]
+
+    def kind(d: dict, f: dict) -> str:
+        table = view.table_by_display(d["doc"], f["tbl"])
+        return table["key"] if table else f["tbl"]
+
+    counts: dict[str, int] = {}
+    for d, candidates in found:
+        for key in {kind(d, f) for f in candidates}:
+            counts[key] = counts.get(key, 0) + 1
+    return max(facts, key=lambda f: counts.get(kind(doc, f), 0))
+
+
+def _metric_difference(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """Two figures of one document and their difference (项目支出比基本支出多多少)."""
+    from rag.answer.compose import row_facts
+
+    facts = [(view.named(doc["doc"], m) or row_facts(view, doc["doc"], m) or [None])[0] for m in q.metrics[:2]]
+    if None in facts or facts[0]["unit"] != facts[1]["unit"]:
+        return None
+    (a, b), (ma, mb) = facts, q.metrics[:2]
+    diff = abs(a["value"] - b["value"])
+    draft = Draft("", facts_used=[a, b], citations=[view.cite_fact(a), view.cite_fact(b)])
+    draft.derived.append(Evidence(diff, a["unit"], doc["doc"], a["line"], "arithmetic"))
+    more, less = (ma, mb) if a["value"] >= b["value"] else (mb, ma)
+    draft.text = (f"{doc['department']}{doc['year']}年{ma}{fmt_amount(a['value'], a['unit'])}，{mb}{fmt_amount(b['value'], b['unit'])}，"
+                  f"{more}比{less}多 {fmt_amount(max(a['value'], b['value']), a['unit'])} − "
+                  f"{fmt_amount(min(a['value'], b['value']), a['unit'])} = {fmt_amount(diff, a['unit'])}。")  # fmt: skip
+    draft.figure = fmt_amount(diff, a["unit"])
+    return draft
+
+
+def _shares(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """Each of several figures as a share of the whole (基本支出、项目支出各占多大比例)."""
+    drafts = [_share(q, doc, view, m) for m in q.metrics if m not in {"支出总计", "收入总计"}]
+    drafts = [d for d in drafts if d is not None]
+    if not drafts:
+        return None
+    merged = Draft("".join(d.text for d in drafts), figure=drafts[0].figure)
+    for d in drafts:
+        merged.citations += d.citations
+        merged.facts_used += d.facts_used
+        merged.derived += d.derived
+    return merged
+
+
+def _share(q: QueryView, doc: dict, view: IndexView, metric: str | None = None) -> Draft | None:
+    """One figure as a share of its whole (项目支出 of 支出总计, 人员经费 of 基本支出), with the arithmetic."""
+    metric = metric or next((m for m in q.metrics if m not in {"支出总计", "收入总计"}), None)
+    if metric is None:
+        metric = next((name for word, name in _SHARE_WORDS if word in q.question), None)
+    if metric is None:
+        return None
+    from rag.answer.compose import row_facts
+
+    part_facts = view.named(doc["doc"], metric) or row_facts(view, doc["doc"], metric)
+    whole_name = "支出总计" if metric not in {"政府采购货物", "政府采购工程", "政府采购服务"} else "政府采购"
+    if metric in {"人员经费", "公用经费"}:
+        whole_name = "基本支出"
+    whole_facts = view.named(doc["doc"], whole_name)
+    if not part_facts or not whole_facts or whole_facts[0]["value"] == 0:
+        return None
+    part, whole = part_facts[0], whole_facts[0]
+    share = (part["value"] / whole["value"] * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    draft = Draft("", facts_used=[part, whole], citations=[view.cite_fact(part), view.cite_fact(whole)])
+    draft.derived.append(Evidence(share, "%", doc["doc"], part["line"], "arithmetic"))
+    draft.text = (f"{doc['department']}{doc['year']}年{metric}{fmt_amount(part['value'], part['unit'])}，"
+                  f"{whole_name}{fmt_amount(whole['value'], whole['unit'])}，"
+                  f"占比 {fmt_amount(part['value'], part['unit'])} ÷ {fmt_amount(whole['value'], whole['unit'])} = "
+                  f"{fmt_percent(share)}。")  # fmt: skip
+    draft.figure = fmt_percent(share)
+    return draft
+
+
+_MIN_WORDS = re.compile(r"最少|最低|最小|最便宜|最省")
+_COUNT_PROJECTS_RE = re.compile(r"项目(?:的)?(?:个数|数量|数目|最多|多少个|几个)|(?:几个|多少个)项目")
+
+
+def _rank_projects(q: QueryView, doc: dict, view: IndexView, lowest: bool = False) -> Draft | None:
+    """The largest (or smallest) projects of 表12, with their amounts."""
+    rows = sorted(view.project_rows(doc["doc"]), key=lambda f: f["value"], reverse=not lowest)
+    if not rows:
+        return None
+    single = not q.top_n and not _RANK.search(q.question) and _top_n(q) == 3 and not re.search(r"哪(?:几|些)|[三3]个|[三3]项", q.question)
+    n = 1 if single else min(_top_n(q), len(rows))
+    chosen = rows[:n]
+    draft = Draft("", facts_used=chosen, citations=[view.cite_fact(f) for f in chosen])
+    who = f"{doc['department']}{doc['year']}年"
+    if single:
+        top = chosen[0]
+        word = "最少" if lowest else "最多"
+        draft.text = (f"{who}项目支出（{top['tbl']}）中金额{word}的是“{top['row']}”，"
+                      f"{fmt_amount(top['value'], top['unit'])}（共{len(rows)}个项目）。")  # fmt: skip
+        draft.derived.append(Evidence(Decimal(len(rows)), "个", doc["doc"], top["line"], "arithmetic"))
+    else:
+        listing = "；".join(f"{f['row']} {fmt_amount(f['value'], f['unit'])}" for f in chosen)
+        order = "金额最小的几项，从低到高" if lowest else "金额最大的几项，从高到低"
+        draft.text = f"{who}项目支出（{chosen[0]['tbl']}）{order}：{listing}。"
+    draft.figure = fmt_amount(chosen[0]["value"], chosen[0]["unit"])
+    return draft
+
+
+def _project_counts(q: QueryView, docs: list[dict], view: IndexView) -> Draft | None:
+    """How many 表12 projects each department has, most first."""
+    counted = [(doc, view.project_rows(doc["doc"])) for doc in docs]
+    counted = sorted([(d, rows) for d, rows in counted if rows], key=lambda c: len(c[1]), reverse=True)
+    if not counted:
+        return None
+    draft = Draft("")
+    for doc, rows in counted:
+        draft.citations.append(view.cite_fact(rows[0]))
+        draft.derived.append(Evidence(Decimal(len(rows)), "个", doc["doc"], rows[0]["line"], "arithmetic"))
+    listing = "；".join(f"{d['department']}（{d['year']}年）{len(rows)}个" for d, rows in counted)
+    lowest = bool(_MIN_WORDS.search(q.question))
+    pick_doc, pick_rows = counted[-1] if lowest else counted[0]
+    draft.text = (f"按项目支出预算表（表12）列出的项目个数，{pick_doc['department']}{'最少' if lowest else '最多'}，"
+                  f"共{len(pick_rows)}个。各单位：{listing}。")  # fmt: skip
+    draft.figure = f"{len(pick_rows)}个"
+    return draft
+
+
+def _prefix_sum(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    prefix = q.prefix.strip("“”\"' ")
+    rows = [f for f in view.project_rows(doc["doc"]) if (f["row"] or "").startswith(prefix)]
+    if not rows:
+        return Draft(f"{doc['department']}{doc['year']}年的项目支出表中没有名称以“{prefix}”开头的项目。", refused=True)
+    total = sum((f["value"] for f in rows), Decimal(0))
+    draft = Draft("", facts_used=rows, citations=[view.cite_fact(f) for f in rows])
+    draft.derived.append(Evidence(total, rows[0]["unit"], doc["doc"], rows[0]["line"], "arithmetic"))
+    draft.derived.append(Evidence(Decimal(len(rows)), "个", doc["doc"], rows[0]["line"], "arithmetic"))
+    terms = " + ".join(fmt_amount(f["value"], f["unit"]) for f in rows)
+    names = "、".join(f"“{f['row']}”" for f in rows)
+    draft.text = f"名称以“{prefix}”开头的项目有{len(rows)}个：{names}，合计 {terms} = {fmt_amount(total, rows[0]['unit'])}。"
+    draft.figure = fmt_amount(total, rows[0]["unit"])
+    return draft
+
+
+COMPONENTS = {
+    "三公经费": ("因公出国（境）费", "公务接待费", "公务用车购置及运行费"),
+    "公务用车购置及运行费": ("公务用车购置费", "公务用车运行维护费"),
+    "政府采购": ("政府采购货物", "政府采购工程", "政府采购服务"),
+    "基本支出": ("人员经费", "公用经费"),
+    "支出总计": ("基本支出", "项目支出"),
+}
+"""The parts a key figure is made of (what 三公经费包括哪些 lists)."""
+
+
+def compose_components(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """What a figure is made of, each part with its amount: the key figure's parts, or a table row's sub-rows
+    (对个人和家庭的补助 → 离休费、退休费 …)."""
+    from rag.answer.compose import row_facts
+
+    metric = q.metrics[0]
+    whole = (view.named(doc["doc"], metric) or row_facts(view, doc["doc"], metric) or [None])[0]
+    if whole is None:
+        return None
+    if metric in COMPONENTS:
+        parts = [f for name in COMPONENTS[metric] for f in view.named(doc["doc"], name)[:1]]
+    else:
+        parts = view.sub_rows(doc["doc"], whole)
+    if len(parts) < 2:
+        return None
+    draft = Draft("", facts_used=[whole, *parts], citations=[view.cite_fact(whole)] + [view.cite_fact(f) for f in parts[:10]])
+    listing = "、".join(f"{f['name'] or f['row']}{fmt_amount(f['value'], f['unit'])}" for f in parts)
+    draft.text = (f"{doc['department']}{doc['year']}年{metric}{fmt_amount(whole['value'], whole['unit'])}，包括：{listing}"
+                  f"（见{whole['tbl']}）。")  # fmt: skip
+    draft.figure = fmt_amount(whole["value"], whole["unit"])
+    return draft
+
+
+def compose_list(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """Lists: a figure's parts, projects over a threshold, carried-over projects, all projects, internal units."""
+    text = q.question
+    if "车" in text and "项目" not in text:
+        draft = _vehicle_types(doc, view)
+        if draft:
+            return draft
+    if q.metrics and "项目" not in text:
+        draft = compose_components(q, doc, view)
+        if draft:
+            return draft
+    if SUBORDINATE_RE.search(text):
+        draft = _internal_units(doc, view, _SUBORDINATE_SENTENCE)
+        if draft:
+            return draft
+    if "内设" in text or "科室" in text or "处室" in text or "机构" in text:
+        return _internal_units(doc, view)
+    carried = "结转" in text
+    rows = view.project_rows(doc["doc"], carried=carried)
+    if not rows:
+        return Draft(f"{doc['department']}{doc['year']}年没有{'上年结转' if carried else ''}项目。", refused=True) if carried else None
+    if q.threshold:
+        comparator, amount, unit = q.threshold
+        limit = amount if unit == "万元" else amount / Decimal(10000)
+        keep = {">": lambda v: v > limit, "≥": lambda v: v >= limit, "<": lambda v: v < limit,
+                "≤": lambda v: v <= limit}.get(comparator, lambda v: v > limit)  # fmt: skip
+        rows = [f for f in rows if keep(f["value"])]
+    rows.sort(key=lambda f: f["value"], reverse=True)
+    if not rows:
+        return Draft(f"{doc['department']}{doc['year']}年没有符合条件的项目。")
+    draft = Draft("", facts_used=rows, citations=[view.cite_fact(f) for f in rows[:12]])
+    draft.derived.append(Evidence(Decimal(len(rows)), "个", doc["doc"], rows[0]["line"], "arithmetic"))
+    listing = "；".join(f"{f['row']} {fmt_amount(f['value'], f['unit'])}" for f in rows[:12])
+    what = "上年结转项目" if carried else "项目"
+    which = "符合条件的" if q.threshold else ""
+    more = "（只列出金额最大的几项）" if len(rows) > 12 else ""
+    draft.text = f"{doc['department']}{doc['year']}年{which}{what}共{len(rows)}个：{listing}{more}。"
+    return draft
+
+
+def _vehicle_types(doc: dict, view: IndexView) -> Draft | None:
+    """The 车辆情况 sentence that lists the cars by kind (领导用车0辆，机要通信用车1辆 …)."""
+    for section in view.sections(doc["doc"]):
+        if "车" not in section["heading"] and "国有资产" not in section["heading"]:
+            continue
+        for sentence in re.split(r"(?<=[。])", (section["text"] or "").replace("\n", "")):
+            if re.search(r"\d+\s*辆", sentence) and "其中" in sentence:
+                citation = cite_sentence(view, doc["doc"], section, sentence)
+                return Draft(f"{doc['department']}的车辆情况：{sentence.strip()}", citations=[citation])
+    return None
+
+
+SUBORDINATE_RE = re.compile(r"下属|下面|下设|所属|管着|管辖|二级单位|哪些单位|几个单位")
+_SUBORDINATE_SENTENCE = re.compile(r"下属单位|下设单位|所属单位|下设|二级单位|包括.{0,40}单位")
+_INTERNAL_SENTENCE = re.compile(r"内设|科室|处室")
+
+
+def _internal_units(doc: dict, view: IndexView, wanted: re.Pattern = _INTERNAL_SENTENCE) -> Draft | None:
+    """The 机构设置 sentence that lists internal units (or, with `wanted`, subordinate units)."""
+    for section in view.sections(doc["doc"]):
+        if "机构设置" not in section["heading"]:
+            continue
+        for sentence in re.split(r"(?<=[。])", section["text"].replace("\n", "")):
+            if wanted.search(sentence) and re.search(r"[、，]|没有", sentence):
+                citation = cite_sentence(view, doc["doc"], section, sentence)
+                return Draft(f"{doc['department']}的机构设置：{sentence.strip()}", citations=[citation])
+    return None
+
+
+def compose_spending_mix(doc: dict, view: IndexView) -> Draft | None:
+    """Where the money goes: 基本支出 vs 项目支出 with shares, then the largest 功能分类 classes of 表3."""
+    totals = view.named(doc["doc"], "支出总计") or view.named(doc["doc"], "收入总计")
+    classes = view.function_classes(doc["doc"])
+    if not totals or totals[0]["value"] == 0 or not classes:
+        return None
+    total = totals[0]
+    draft = Draft("", facts_used=[total], citations=[view.cite_fact(total)])
+    unit = total["unit"]
+
+    def share(fact: dict) -> str:
+        value = (fact["value"] / total["value"] * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        draft.derived.append(Evidence(value, "%", doc["doc"], fact["line"], "arithmetic"))
+        return fmt_percent(value)
+
+    parts = [f"{doc['department']}{doc['year']}年支出总计{fmt_amount(total['value'], unit)}。"]
+    split = [view.named(doc["doc"], name) for name in ("基本支出", "项目支出")]
+    if all(split):
+        basic, project = split[0][0], split[1][0]
+        draft.facts_used += [basic, project]
+        draft.citations.append(view.cite_fact(basic))
+        parts.append(f"其中基本支出（保障机构运转和人员）{fmt_amount(basic['value'], basic['unit'])}，占{share(basic)}；"
+                     f"项目支出（完成特定任务）{fmt_amount(project['value'], project['unit'])}，占{share(project)}。")  # fmt: skip
+    top = classes[:3]
+    draft.facts_used += top
+    draft.citations += [view.cite_fact(f) for f in top if view.cite_fact(f) not in draft.citations]
+    listing = "；".join(f"{f['row']} {fmt_amount(f['value'], f['unit'])}（{share(f)}）" for f in top)
+    lead = "最多的是：" if len(top) > 1 else "全部是"
+    parts.append(f"按用途（功能分类）看，{lead}{listing}（见{top[0]['tbl']}）。")
+    draft.text = "".join(parts)
+    draft.figure = fmt_amount(top[0]["value"], top[0]["unit"])
+    return draft

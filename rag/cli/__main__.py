@@ -1,0 +1,5 @@
+"""`python -m rag.cli …` runs the `budgetqa` command."""
+
+from rag.cli.main import main
+
+raise SystemExit(main())
