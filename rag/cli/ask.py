@@ -12,7 +12,10 @@ from rag.settings import Settings
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from rag.answer.answerer import Answerer, answer_to_json
+    from rag.answer.answerer import (  # the read path loads its vocabulary (~1 s): only ask pays
+        Answerer,
+        answer_to_json,
+    )
 
     answerer = Answerer(settings)
     if args.batch:
@@ -62,11 +65,3 @@ def register(sub: argparse._SubParsersAction, commands: dict[str, Callable]) -> 
     ask.add_argument("--history", nargs="*", help="earlier questions of the conversation")
     ask.add_argument("--json", action="store_true")
     commands["ask"] = cmd_ask
-    try:
-        from rag.cli.scoring import register_eval
-    except ImportError:
-        try:
-            from rag.cli.evaluate import register_eval
-        except ImportError:
-            return
-    register_eval(sub, commands)

@@ -30,7 +30,10 @@ def load_jsonl(path: Path) -> list[dict]:
 
 def answerer_fn(settings: Settings) -> AnswerFn:
     """Our answerer as a question → record function (errors become an empty, unrefused answer)."""
-    from rag.answer.answerer import Answerer, answer_to_json
+    from rag.answer.answerer import (  # the read path loads its vocabulary (~1 s): only eval pays
+        Answerer,
+        answer_to_json,
+    )
 
     answerer = Answerer(settings)
 

@@ -8,8 +8,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from rag.cli import ask as cli_ask
+from rag.cli import evaluate as cli_evaluate
+from rag.cli import read as cli_read
 from rag.errors import BudgetQAError
+from rag.ingest.build import Indexer
 from rag.settings import Settings
+from rag.store.facts import FactStore, fact_to_json
+from rag.store.vectors import VectorSync
 
 
 def _print_json(data: object) -> None:
@@ -17,8 +23,6 @@ def _print_json(data: object) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from rag.ingest.build import Indexer
-
     indexer = Indexer(settings)
     _attach_vectors(indexer, settings)
 
@@ -42,17 +46,11 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _attach_vectors(indexer, settings: Settings) -> None:
-    """Chunks are embedded once the vector stage is installed (see rag.store.vectors)."""
-    try:
-        from rag.store.vectors import VectorSync
-    except ImportError:
-        return
+    """Chunks are embedded as they are indexed (see rag.store.vectors)."""
     indexer.vectors = VectorSync(settings)
 
 
 def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
-    from rag.store.facts import FactStore, fact_to_json
-
     store = FactStore(settings.facts_path)
     facts = store.facts(department=args.department, year=args.year)
     if args.name:
@@ -67,8 +65,6 @@ def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    from rag.store.facts import FactStore
-
     store = FactStore(settings.facts_path)
     findings = store.findings()
     records = [{"doc": f["doc"], "severity": f["severity"], "kind": f["kind"], "message": f["message"],
@@ -107,14 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_read_commands(sub: argparse._SubParsersAction) -> None:
-    """retrieve / ask / eval register here when their modules are installed."""
-    from rag.cli import ask as cli_ask
-
+    """ask, eval and retrieve: the read path's commands."""
     cli_ask.register(sub, COMMANDS)
-    try:
-        from rag.cli import read as cli_read
-    except ImportError:
-        return
+    cli_evaluate.register_eval(sub, COMMANDS)
     cli_read.register(sub, COMMANDS)
 
 

@@ -69,7 +69,10 @@ def _add_retrieve(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
-    from rag.retrieve.retriever import Retriever, retrieved_to_json
+    from rag.retrieve.retriever import (  # loads the vocabulary (~1 s): only retrieve pays
+        Retriever,
+        retrieved_to_json,
+    )
 
     if bool(args.question) == bool(args.batch):
         print("error: give a question or --batch FILE (not both)", file=sys.stderr)

@@ -21,18 +21,21 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from rag.errors import IndexMismatchError
 from rag.settings import Settings
 from rag.store.embed import Embedder, embedder_name, load_embedder
 from rag.store.facts import FactStore
+from rag.store.nodes import chunk_to_node
+from rag.store.vectors import VectorIndex, check_embedder, chunk_from_row, ids_signature
 from rag.text import tokens
 from rag.types import Chunk, RetrievedChunk
+from rag.understand.flags import normalize_question
+from rag.understand.terms import find_metrics
 from rag.understand.vocabulary import BUDGET_TERMS, TITLE_HINTS, expand_query
 
 if TYPE_CHECKING:
     import bm25s
     import numpy as np
-
-    from rag.store.vectors import VectorIndex
 
 CANDIDATES = 30
 """Each half proposes this many chunks (at least 4 × k) to the fusion."""
@@ -209,9 +212,6 @@ def _title_has(words: Sequence[str], chunk: Chunk) -> bool:
 
 def title_words(question: str) -> list[str]:
     """Title words of the tables and sections that publish the figures a question names (政府采购 → 政府采购情况)."""
-    from rag.understand.flags import normalize_question
-    from rag.understand.terms import find_metrics
-
     metrics, _ = find_metrics(normalize_question(question), [])
     words = [w for m in metrics for w in (m, *TITLE_HINTS.get(m, ()))]
     if not metrics and "项目" in question:
@@ -231,8 +231,6 @@ def _make_lists(
     vote, so a wrong guess of the kind cannot outvote both halves. Each records its ranking for `sources`."""
     from llama_index.core.retrievers import BaseRetriever
     from llama_index.core.schema import NodeWithScore
-
-    from rag.store.nodes import chunk_to_node
 
     class _Ranked(BaseRetriever):
         def __init__(self, label: str, search, only: Filters) -> None:
@@ -273,8 +271,6 @@ class Retriever:
                  intents: bool = True) -> None:  # fmt: skip
         """`use_vectors` / `use_bm25` keep one half (for ablations); `routing` filters by the departments and years
         a question names; `intents` adds the BM25 list restricted to the kind of passage the question asks for."""
-        from rag.store.vectors import check_embedder
-
         self.settings = settings
         self.store = store or FactStore(settings.facts_path)
         self.name = embedder.name if embedder else embedder_name(settings.embedder)
@@ -357,9 +353,6 @@ class Retriever:
 
     def vector_search(self, query: str, n: int, filters: Filters) -> list[tuple[str, float]]:
         if self._index is None:
-            from rag.errors import IndexMismatchError
-            from rag.store.vectors import VectorIndex
-
             index = VectorIndex(self.settings, self.name)
             if index.built_with and index.built_with != self.name:
                 raise IndexMismatchError(
@@ -382,8 +375,6 @@ class Retriever:
             version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
             if self._corpus is not None and version == self._version:
                 return self._corpus
-            from rag.store.vectors import chunk_from_row, ids_signature
-
             signature = ids_signature(self.store.chunk_ids())
             if self._corpus is None or self._corpus.signature != signature:
                 rows = conn.execute("SELECT * FROM chunks ORDER BY doc, line_start, id").fetchall()

@@ -22,6 +22,7 @@ from rag.text.places import (
     province_of,
     split_places,
 )
+from rag.understand.vocabulary import CANONICAL_NAMES, FIGURE_WORDS
 
 
 @dataclass(frozen=True)
@@ -274,8 +275,6 @@ def _starts_figure(question: str, at: int) -> bool:
 
 
 def _figure_starts() -> dict[str, tuple[str, ...]]:
-    from rag.understand.vocabulary import CANONICAL_NAMES, FIGURE_WORDS
-
     words = [w for w in [*CANONICAL_NAMES, *FIGURE_WORDS] if len(w) >= 2]
     starts: dict[str, list[str]] = {}
     for word in words:
