@@ -2,7 +2,7 @@
 test:
 	HF_HUB_OFFLINE=1 pytest
 lint:
-	ruff check rag tests eval app.py && ruff format --check rag tests eval app.py
+	ruff check rag tests eval app.py && lint-imports
 app:
 	streamlit run app.py
 eval:
