@@ -172,7 +172,7 @@ class Corpus:
 
     @classmethod
     def build(cls, chunks: list[Chunk], signature: str) -> Corpus:
-        import bm25s
+        import bm25s  # heavy: loaded on first use
 
         corpus = cls(chunks=chunks, signature=signature, position={c.id: i for i, c in enumerate(chunks)},
                      documents={c.doc: (c.department, c.year) for c in chunks})  # fmt: skip
@@ -183,7 +183,7 @@ class Corpus:
 
     def mask(self, filters: Filters) -> np.ndarray | None:
         """1.0 for chunks matching every filter, else 0.0 (None when there are no filters)."""
-        import numpy as np
+        import numpy as np  # heavy: loaded on first use
 
         if not filters:
             return None
@@ -193,7 +193,7 @@ class Corpus:
 
     def bm25_search(self, query: str, n: int, filters: Filters) -> list[tuple[str, float]]:
         """(id, score) of the best BM25 matches; [] when no query token is known to the index."""
-        import numpy as np
+        import numpy as np  # heavy: loaded on first use
 
         if self.bm25 is None:
             return []
@@ -229,8 +229,8 @@ def _make_lists(
     """The ranked lists to fuse, as llama-index BaseRetrievers: BM25 and vectors, and when the question asks for
     a kind of passage (a definition, a reason, a figure) BM25 again restricted to those chunk types — a third
     vote, so a wrong guess of the kind cannot outvote both halves. Each records its ranking for `sources`."""
-    from llama_index.core.retrievers import BaseRetriever
-    from llama_index.core.schema import NodeWithScore
+    from llama_index.core.retrievers import BaseRetriever  # heavy: loaded on first use
+    from llama_index.core.schema import NodeWithScore  # heavy: loaded on first use
 
     class _Ranked(BaseRetriever):
         def __init__(self, label: str, search, only: Filters) -> None:
@@ -287,10 +287,10 @@ class Retriever:
     def retrieve(self, question: str, k: int = 5, department: str | None = None, year: int | None = None,
                  doc: str | None = None) -> list[RetrievedChunk]:  # fmt: skip
         """The k best chunks for a question, best first; only from matching documents when filters are given."""
-        from llama_index.core.llms import MockLLM
-        from llama_index.core.retrievers import QueryFusionRetriever
-        from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
-        from llama_index.core.schema import QueryBundle
+        from llama_index.core.llms import MockLLM  # heavy: loaded on first use
+        from llama_index.core.retrievers import QueryFusionRetriever  # heavy: loaded on first use
+        from llama_index.core.retrievers.fusion_retriever import FUSION_MODES  # heavy: loaded on first use
+        from llama_index.core.schema import QueryBundle  # heavy: loaded on first use
 
         corpus = self.corpus
         if not corpus.chunks or not question.strip() or k <= 0:

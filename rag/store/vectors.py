@@ -43,8 +43,8 @@ class VectorStoreError(BudgetQAError):
 
 def chroma_client(settings: Settings):
     """A chromadb client: HttpClient for `chroma_url`, else a PersistentClient in `chroma_path`."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
+    import chromadb  # heavy: loaded on first use
+    from chromadb.config import Settings as ChromaSettings  # heavy: loaded on first use
 
     options = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
@@ -67,7 +67,7 @@ class VectorIndex:
     """One chroma collection seen through ChromaVectorStore: ids, add, delete, query."""
 
     def __init__(self, settings: Settings, embedder_label: str) -> None:
-        from llama_index.vector_stores.chroma import ChromaVectorStore
+        from llama_index.vector_stores.chroma import ChromaVectorStore  # heavy: loaded on first use
 
         self.settings = settings
         self.client = chroma_client(settings)
@@ -138,7 +138,7 @@ class VectorIndex:
 
     def query(self, vector: Sequence[float], k: int, filters: dict | None = None) -> list[tuple[str, float]]:
         """(id, similarity) of the k nearest chunks matching every filter (key → value, or a list of values)."""
-        from llama_index.core.vector_stores.types import (
+        from llama_index.core.vector_stores.types import (  # heavy: loaded on first use
             FilterOperator,
             MetadataFilter,
             MetadataFilters,

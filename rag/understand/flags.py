@@ -61,7 +61,7 @@ def normalize_question(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _converter():
-    from opencc import OpenCC
+    from opencc import OpenCC  # heavy: loaded on first use
 
     return OpenCC("t2s")
 

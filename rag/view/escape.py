@@ -31,7 +31,7 @@ def short_department(name: str) -> str:
 
 
 def make_frame(data, columns: list[str] | None = None) -> pd.DataFrame:
-    import pandas as pd
+    import pandas as pd  # heavy: loaded on first use
 
     return pd.DataFrame(data, columns=columns)
 
