@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import time
 from functools import cached_property
+from typing import Any
 
+from rag.answer.compose import compose
+from rag.answer.context import Context
 from rag.answer.draft import Draft
+from rag.answer.llm import LLMWriter
 from rag.answer.verify import Evidence, evidence_from_citations, evidence_from_facts, verify_answer_text
+from rag.retrieve.retriever import Retriever
 from rag.settings import Settings
 from rag.store.facts import FactStore
 from rag.store.view import IndexView
-from rag.types import Answer, NumberCheck
+from rag.types import Answer, NumberCheck, RetrievedChunk
+from rag.understand.question import understand
 
 
 class Answerer:
@@ -27,22 +33,23 @@ class Answerer:
         self.settings = settings
         self.store = store or FactStore(settings.facts_path)
         self.view = IndexView(self.store)
+        self.context = Context(self.view, self._retrieve)
 
     @cached_property
-    def retriever(self):
+    def retriever(self) -> Retriever:
         """Hybrid retriever (lazy: only questions that need passages pay for it)."""
-        from rag.retrieve.retriever import Retriever
-
         return Retriever(self.settings)
 
     @cached_property
-    def writer(self):
+    def writer(self) -> LLMWriter | None:
         """Optional LLM writer when an endpoint is configured."""
         if not self.settings.llm_api_base:
             return None
-        from rag.answer.llm import LLMWriter
-
         return LLMWriter(self.settings)
+
+    def _retrieve(self, question: str, **filters: Any) -> list[RetrievedChunk]:
+        """The composers' passage search; builds the retriever on first use."""
+        return self.retriever.retrieve(question, **filters)
 
     def catalog(self) -> list[dict]:
         """The loaded documents (doc, department, year, kind, scope …)."""
@@ -50,15 +57,12 @@ class Answerer:
 
     def ask(self, question: str, history: list[str] | None = None) -> Answer:
         """Answer one question (with earlier questions of the conversation as `history`)."""
-        from rag.answer.compose import compose
-        from rag.understand.question import understand
-
         started = time.perf_counter()
         timings: dict[str, float] = {}
         query = understand(question, self.catalog(), history or [])
         timings["understand_ms"] = _ms(started)
         t0 = time.perf_counter()
-        draft = compose(query, question, self)
+        draft = compose(query, question, self.context)
         timings["compose_ms"] = _ms(t0)
         t0 = time.perf_counter()
         text, checks, writer_used = self._finalize(question, draft)

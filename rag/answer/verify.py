@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rag.text.numbers import NumberMention, find_numbers, to_wan
+from rag.tolerances import SAME_AMOUNT, SAME_PERCENT
 from rag.types import Citation, NumberCheck
 
 _MONEY = {"万元", "元", "亿元"}
@@ -66,11 +67,9 @@ def _same_quantity(mention: NumberMention, evidence: Evidence, default_unit: str
         evidence_wan = to_wan(evidence.value, ev_unit) if ev_unit in _MONEY else None
         if evidence_wan is None and evidence.how == "cited_text" and not evidence.unit:
             evidence_wan = to_wan(evidence.value, default_unit)
-        return mention_wan is not None and evidence_wan is not None and abs(mention_wan - evidence_wan) < Decimal(
-            "0.005"
-        )
+        return mention_wan is not None and evidence_wan is not None and abs(mention_wan - evidence_wan) < SAME_AMOUNT
     if unit == "%":
-        return ev_unit == "%" and abs(mention.value - evidence.value) < Decimal("0.005")
+        return ev_unit == "%" and abs(mention.value - evidence.value) < SAME_PERCENT
     if unit in {"平方米"} | _COUNT_UNITS:
         compatible = ev_unit == unit or (ev_unit in _COUNT_UNITS and unit in _COUNT_UNITS) or not evidence.unit
         return compatible and mention.value == evidence.value

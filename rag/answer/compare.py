@@ -1,15 +1,15 @@
-"""Answers over several figures: comparisons across departments, shares, rankings, sums and lists."""
+"""Answers over several figures: comparisons across departments, shares, rankings, sums, and the spending mix."""
 
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from rag.answer.compose_text import cite_sentence
 from rag.answer.draft import Draft
+from rag.answer.figures import row_facts
 from rag.answer.verify import Evidence
 from rag.store.view import IndexView
-from rag.text.money import fmt_amount, fmt_percent
+from rag.text.money import fmt_amount, fmt_percent, percent
 from rag.understand.query_view import QueryView
 
 _MAX = re.compile(r"最多|最高|最大|哪个.*多|谁.*多")
@@ -65,8 +65,6 @@ def compose_compare(q: QueryView, docs: list[dict], view: IndexView) -> Draft | 
         return None
     if _COUNT_PROJECTS_RE.search(q.question) and not q.metrics:
         return _project_counts(q, docs, view)
-    from rag.answer.compose import row_facts
-
     metric = (q.metrics or ["收入总计"])[0]
     found = [(doc, view.named(doc["doc"], metric) or row_facts(view, doc["doc"], metric)) for doc in docs]
     rows = [(doc, _same_kind(facts, found, view, doc)) for doc, facts in found if facts]
@@ -131,8 +129,6 @@ def _same_kind(facts: list[dict], found: list[tuple[dict, list[dict]]], view: In
 
 def _metric_difference(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     """Two figures of one document and their difference (项目支出比基本支出多多少)."""
-    from rag.answer.compose import row_facts
-
     facts = [(view.named(doc["doc"], m) or row_facts(view, doc["doc"], m) or [None])[0] for m in q.metrics[:2]]
     if None in facts or facts[0]["unit"] != facts[1]["unit"]:
         return None
@@ -169,8 +165,6 @@ def _share(q: QueryView, doc: dict, view: IndexView, metric: str | None = None) 
         metric = next((name for word, name in _SHARE_WORDS if word in q.question), None)
     if metric is None:
         return None
-    from rag.answer.compose import row_facts
-
     part_facts = view.named(doc["doc"], metric) or row_facts(view, doc["doc"], metric)
     whole_name = "支出总计" if metric not in {"政府采购货物", "政府采购工程", "政府采购服务"} else "政府采购"
     if metric in {"人员经费", "公用经费"}:
@@ -179,7 +173,7 @@ def _share(q: QueryView, doc: dict, view: IndexView, metric: str | None = None) 
     if not part_facts or not whole_facts or whole_facts[0]["value"] == 0:
         return None
     part, whole = part_facts[0], whole_facts[0]
-    share = (part["value"] / whole["value"] * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    share = percent(part["value"] / whole["value"] * 100)
     draft = Draft("", facts_used=[part, whole], citations=[view.cite_fact(part), view.cite_fact(whole)])
     draft.derived.append(Evidence(share, "%", doc["doc"], part["line"], "arithmetic"))
     draft.text = (f"{doc['department']}{doc['year']}年{metric}{fmt_amount(part['value'], part['unit'])}，"
@@ -253,108 +247,6 @@ def _prefix_sum(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     return draft
 
 
-COMPONENTS = {
-    "三公经费": ("因公出国（境）费", "公务接待费", "公务用车购置及运行费"),
-    "公务用车购置及运行费": ("公务用车购置费", "公务用车运行维护费"),
-    "政府采购": ("政府采购货物", "政府采购工程", "政府采购服务"),
-    "基本支出": ("人员经费", "公用经费"),
-    "支出总计": ("基本支出", "项目支出"),
-}
-"""The parts a key figure is made of (what 三公经费包括哪些 lists)."""
-
-
-def compose_components(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
-    """What a figure is made of, each part with its amount: the key figure's parts, or a table row's sub-rows
-    (对个人和家庭的补助 → 离休费、退休费 …)."""
-    from rag.answer.compose import row_facts
-
-    metric = q.metrics[0]
-    whole = (view.named(doc["doc"], metric) or row_facts(view, doc["doc"], metric) or [None])[0]
-    if whole is None:
-        return None
-    if metric in COMPONENTS:
-        parts = [f for name in COMPONENTS[metric] for f in view.named(doc["doc"], name)[:1]]
-    else:
-        parts = view.sub_rows(doc["doc"], whole)
-    if len(parts) < 2:
-        return None
-    draft = Draft("", facts_used=[whole, *parts], citations=[view.cite_fact(whole)] + [view.cite_fact(f) for f in parts[:10]])
-    listing = "、".join(f"{f['name'] or f['row']}{fmt_amount(f['value'], f['unit'])}" for f in parts)
-    draft.text = (f"{doc['department']}{doc['year']}年{metric}{fmt_amount(whole['value'], whole['unit'])}，包括：{listing}"
-                  f"（见{whole['tbl']}）。")  # fmt: skip
-    draft.figure = fmt_amount(whole["value"], whole["unit"])
-    return draft
-
-
-def compose_list(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
-    """Lists: a figure's parts, projects over a threshold, carried-over projects, all projects, internal units."""
-    text = q.question
-    if "车" in text and "项目" not in text:
-        draft = _vehicle_types(doc, view)
-        if draft:
-            return draft
-    if q.metrics and "项目" not in text:
-        draft = compose_components(q, doc, view)
-        if draft:
-            return draft
-    if SUBORDINATE_RE.search(text):
-        draft = _internal_units(doc, view, _SUBORDINATE_SENTENCE)
-        if draft:
-            return draft
-    if "内设" in text or "科室" in text or "处室" in text or "机构" in text:
-        return _internal_units(doc, view)
-    carried = "结转" in text
-    rows = view.project_rows(doc["doc"], carried=carried)
-    if not rows:
-        return Draft(f"{doc['department']}{doc['year']}年没有{'上年结转' if carried else ''}项目。", refused=True) if carried else None
-    if q.threshold:
-        comparator, amount, unit = q.threshold
-        limit = amount if unit == "万元" else amount / Decimal(10000)
-        keep = {">": lambda v: v > limit, "≥": lambda v: v >= limit, "<": lambda v: v < limit,
-                "≤": lambda v: v <= limit}.get(comparator, lambda v: v > limit)  # fmt: skip
-        rows = [f for f in rows if keep(f["value"])]
-    rows.sort(key=lambda f: f["value"], reverse=True)
-    if not rows:
-        return Draft(f"{doc['department']}{doc['year']}年没有符合条件的项目。")
-    draft = Draft("", facts_used=rows, citations=[view.cite_fact(f) for f in rows[:12]])
-    draft.derived.append(Evidence(Decimal(len(rows)), "个", doc["doc"], rows[0]["line"], "arithmetic"))
-    listing = "；".join(f"{f['row']} {fmt_amount(f['value'], f['unit'])}" for f in rows[:12])
-    what = "上年结转项目" if carried else "项目"
-    which = "符合条件的" if q.threshold else ""
-    more = "（只列出金额最大的几项）" if len(rows) > 12 else ""
-    draft.text = f"{doc['department']}{doc['year']}年{which}{what}共{len(rows)}个：{listing}{more}。"
-    return draft
-
-
-def _vehicle_types(doc: dict, view: IndexView) -> Draft | None:
-    """The 车辆情况 sentence that lists the cars by kind (领导用车0辆，机要通信用车1辆 …)."""
-    for section in view.sections(doc["doc"]):
-        if "车" not in section["heading"] and "国有资产" not in section["heading"]:
-            continue
-        for sentence in re.split(r"(?<=[。])", (section["text"] or "").replace("\n", "")):
-            if re.search(r"\d+\s*辆", sentence) and "其中" in sentence:
-                citation = cite_sentence(view, doc["doc"], section, sentence)
-                return Draft(f"{doc['department']}的车辆情况：{sentence.strip()}", citations=[citation])
-    return None
-
-
-SUBORDINATE_RE = re.compile(r"下属|下面|下设|所属|管着|管辖|二级单位|哪些单位|几个单位")
-_SUBORDINATE_SENTENCE = re.compile(r"下属单位|下设单位|所属单位|下设|二级单位|包括.{0,40}单位")
-_INTERNAL_SENTENCE = re.compile(r"内设|科室|处室")
-
-
-def _internal_units(doc: dict, view: IndexView, wanted: re.Pattern = _INTERNAL_SENTENCE) -> Draft | None:
-    """The 机构设置 sentence that lists internal units (or, with `wanted`, subordinate units)."""
-    for section in view.sections(doc["doc"]):
-        if "机构设置" not in section["heading"]:
-            continue
-        for sentence in re.split(r"(?<=[。])", section["text"].replace("\n", "")):
-            if wanted.search(sentence) and re.search(r"[、，]|没有", sentence):
-                citation = cite_sentence(view, doc["doc"], section, sentence)
-                return Draft(f"{doc['department']}的机构设置：{sentence.strip()}", citations=[citation])
-    return None
-
-
 def compose_spending_mix(doc: dict, view: IndexView) -> Draft | None:
     """Where the money goes: 基本支出 vs 项目支出 with shares, then the largest 功能分类 classes of 表3."""
     totals = view.named(doc["doc"], "支出总计") or view.named(doc["doc"], "收入总计")
@@ -366,7 +258,7 @@ def compose_spending_mix(doc: dict, view: IndexView) -> Draft | None:
     unit = total["unit"]
 
     def share(fact: dict) -> str:
-        value = (fact["value"] / total["value"] * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        value = percent(fact["value"] / total["value"] * 100)
         draft.derived.append(Evidence(value, "%", doc["doc"], fact["line"], "arithmetic"))
         return fmt_percent(value)
 
