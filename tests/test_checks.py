@@ -6,9 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from conftest import shared
 
 from rag.cli.main import main
 from rag.ingest.checks.base import money_severity
@@ -18,10 +18,6 @@ from rag.ingest.extract import extract_facts
 from rag.ingest.parse.document import parse_document
 from rag.ingest.readers import read_source
 from rag.types import Finding, Line, SourceText
-
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")
@@ -199,11 +195,9 @@ def test_projects_match_their_sheets_despite_name_variants(parsed_seeds):
 
 # --- other layouts: misaligned PDF grids are not contradictions ----------------------------------------------
 
-TEXTS = SHARED / "data" / "texts"
-
 
 def _check_file(name: str) -> list[Finding]:
-    doc = parse_document(read_source(TEXTS / name))
+    doc = parse_document(read_source(shared(f"data/texts/{name}")))
     return check_document(doc, extract_facts(doc))
 
 
@@ -569,15 +563,10 @@ def test_one_broken_figure_gives_one_finding(case, old, new, kind, severity, val
 # --- end to end --------------------------------------------------------------------------------------------------
 
 
-def test_budgetqa_check_json_lists_the_majors(tmp_path, capsys):
-    from rag.ingest.build import Indexer
-    from rag.settings import Settings
-
-    home = tmp_path / "index"
-    reports = Indexer(Settings(home=home)).ingest([DATA])
-    assert [r.status for r in reports] == ["added"] * 5
+def test_budgetqa_check_json_lists_the_majors(seed_index, capsys):
+    assert [r.status for r in seed_index.reports] == ["added"] * 5
     capsys.readouterr()
-    assert main(["--home", str(home), "check", "--json"]) == 0
+    assert main(["--home", str(seed_index.home), "check", "--json"]) == 0
     records = json.loads(capsys.readouterr().out)
     assert all(set(r) == {"doc", "severity", "kind", "message", "lines", "values"} for r in records)
     assert {r["severity"] for r in records} == {"major", "rounding", "minor"}

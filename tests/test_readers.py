@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, seed
+from conftest import seed, shared
 
 from rag.errors import InputError
 from rag.ingest.readers import read_source
@@ -103,7 +103,7 @@ def test_html_drops_template_code_and_breadcrumb():
 
 
 def test_html_file_is_read_by_the_html_reader():
-    source = read_source(SHARED / "data" / "html" / "chongqing_jiaowei_2018_yusuan_shuoming.html")
+    source = read_source(shared("data/html/chongqing_jiaowei_2018_yusuan_shuoming.html"))
     assert source.source_kind == "html"
     assert [line.text for line in source.lines[:3]] == ["重庆市交通委员会", "重庆市交通委员会2018年部门预算情况说明",
                                                         "更新时间：2018-03-06"]  # fmt: skip

