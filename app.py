@@ -224,7 +224,7 @@ def page_overview(answerer: Answerer) -> None:
         st.markdown("**按用途（功能分类）的支出** · 表3")
         frame = overview.by_function
         if len(frame) == 1:
-            st.write(ad.md_escape(f"全部支出 {frame['万元'][0]:,.2f} 万元都属于 {frame['科目'][0]}。"))
+            st.write(ad.md_escape(f"全部支出 {ad.wan_text(frame['万元'][0])}都属于 {frame['科目'][0]}。"))
         elif len(frame):
             st.plotly_chart(bar(frame.iloc[::-1], "万元", "科目", orientation="h"), key="chart-function")
     with middle:
@@ -243,7 +243,7 @@ def page_overview(answerer: Answerer) -> None:
         if len(frame) > 1:
             st.plotly_chart(bar(frame.iloc[::-1], "万元", "项目", orientation="h"), key="chart-sangong")
         elif len(frame) == 1:
-            st.write(ad.md_escape(f"只有一项：{frame['项目'][0]} {frame['万元'][0]:,.2f} 万元。"))
+            st.write(ad.md_escape(f"只有一项：{frame['项目'][0]} {ad.wan_text(frame['万元'][0])}。"))
         else:
             st.caption("文件中没有“三公”经费分项。")
 

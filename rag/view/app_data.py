@@ -26,6 +26,7 @@ from rag.view.overview import (
     documents_frame,
     largest_projects,
     spending_by_function,
+    wan_text,
 )
 from rag.view.uploads import (
     UPLOAD_TYPES,
@@ -67,4 +68,5 @@ __all__ = [
     "short_department",
     "spending_by_function",
     "trace_view",
+    "wan_text",
 ]

@@ -72,6 +72,11 @@ def format_fact(fact: dict) -> str:
     return fmt_amount(fact["value"], unit) if unit == "万元" else fmt_amount(Decimal(fact["value"]), unit)
 
 
+def wan_text(value: float) -> str:
+    """A chart frame's 万元 figure as the answers write it ('6,926.05万元')."""
+    return fmt_amount(Decimal(str(value)))
+
+
 def key_figure(view: IndexView, doc: str, name: str, label: str) -> KeyFigure | None:
     facts = view.named(doc, name)
     if not facts:
