@@ -424,8 +424,8 @@ _CACHE: dict[str, tuple] = {}
 
 def published(*names: str):
     """(Document, facts) of one published PDF, or of a narrative + tables pair, parsed once per session."""
-    from rag.ingest.build import merge_sources, part_of
     from rag.ingest.extract import extract_facts
+    from rag.ingest.pairs import merge_sources, part_of
     from rag.ingest.parse.document import parse_document
 
     key = "+".join(names)
@@ -519,7 +519,7 @@ def test_every_published_pdf_yields_its_department_year_and_total():
     """All the PDFs: alone, or merged with their other half (two worker processes)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from rag.ingest.build import pair_parts
+    from rag.ingest.pairs import pair_parts
 
     if not any(shared("data/pdfs").glob("*.pdf")):
         pytest.skip(f"needs the published PDFs of ../shared/data/pdfs (no *.pdf in {PDFS})")
