@@ -88,7 +88,8 @@ class Answerer:
         return answer
 
     def _evidence(self, draft: Draft) -> list[Evidence]:
-        docs = {c.doc for c in draft.citations} | {f["doc"] for f in draft.facts_used}
+        cited = [c.doc for c in draft.citations] + [f["doc"] for f in draft.facts_used]
+        docs = list(dict.fromkeys(cited))  # first cited first: a figure found in several is bound to that one
         facts = [f for doc in docs for f in self.view.facts(doc)]
         return evidence_from_facts(facts) + evidence_from_citations(draft.citations) + draft.derived
 
