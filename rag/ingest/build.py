@@ -3,7 +3,8 @@
 Unchanged files (same content hash) cost nothing; a changed file replaces its document; a newer version of the
 same department-year-kind replaces the older one. A bad file is reported and skipped; nothing stored is lost.
 
-Narrative and tables published as two files (Jiangsu's X_wenjian.pdf + X_biao.pdf, or any tables-only and
+Narrative and tables published as two files (Jiangsu's X_wenjian.pdf + X_biao.pdf, Beijing's X_shuoming.pdf +
+X_biao.pdf: the suffixes are `pairs.PART_SUFFIXES`; or any tables-only and
 narrative-only documents of the same department, year, kind and scope) become one document named by their
 common stem (X). Its lines are the narrative's lines 1…N as numbered in that file, a blank line, a marker line
 '===== 附件（原为单独PDF：X_biao.pdf）=====', then the tables file's lines, numbered on from N+3. Each line keeps
@@ -23,6 +24,7 @@ from pathlib import Path
 from rag.errors import InputError
 from rag.ingest.checks.run import check_document
 from rag.ingest.chunk import chunk_document
+from rag.ingest.completeness import completeness_warnings, parts_from, parts_present
 from rag.ingest.extract import extract_facts
 from rag.ingest.pairs import (
     common_name,
@@ -35,7 +37,6 @@ from rag.ingest.pairs import (
     parts_disagree,
 )
 from rag.ingest.parse.document import parse_document
-from rag.ingest.parse.meta import same_part, toc_parts, toc_span
 from rag.ingest.readers import SUPPORTED_SUFFIXES, read_source
 from rag.settings import Settings
 from rag.store.facts import FactStore
@@ -178,7 +179,7 @@ class Indexer:
         message = status
         if replaced:
             message = f"{document.doc} replaces {', '.join(replaced)} (same department, year, kind and scope)"
-        warnings = _completeness_warnings(document)
+        warnings = completeness_warnings(document)
         if warnings:
             message += "; " + warnings
         return IngestReport(document.path, status, doc=document.doc, message=message, facts=len(facts),
@@ -212,8 +213,8 @@ class Indexer:
         return [
             IngestReport(str(path), report.status, doc=report.doc, facts=report.facts, chunks=report.chunks,
                          findings=report.findings,
-                         message=f"{Path(narrative_path).name} + {Path(tables_path).name} → one document "
-                                 f"{report.doc}; {report.message}")
+                         message=f"{Path(narrative_path).name} merged with {Path(tables_path).name} into "
+                                 f"{report.doc} (one document from two files); {report.message}")
             for path in (narrative_path, tables_path)
         ]
 
@@ -307,10 +308,10 @@ class Indexer:
 
     def _parts_of_stored(self, doc: str) -> set[str]:
         tables = self.store.rows("tables_", doc)
-        sections = self.store.rows("sections", doc)
-        return _parts(len(tables), any(t["key"] == "收支总表" for t in tables),
-                      any(_is_explanation(s["part"] or "", s["heading"] or "") for s in sections),
-                      bool(self.store.rows("glossary", doc)))  # fmt: skip
+        headings = [(s["part"] or "", s["heading"] or "", s["level"], s["line_start"]) for s in self.store.rows("sections", doc)]
+        source = self._stored_source(doc)
+        return parts_from(len(tables), any(t["key"] == "收支总表" for t in tables), headings,
+                          bool(self.store.rows("glossary", doc)), source.lines if source else [])  # fmt: skip
 
     def _versions_replaced(self, document: Document) -> list[str]:
         return [
@@ -318,39 +319,6 @@ class Indexer:
             if row["doc"] != document.doc and row["department"] == document.department
             and row["year"] == document.year and row["kind"] == document.kind and row["scope"] == document.scope
         ]  # fmt: skip
-
-
-def parts_present(document: Document) -> set[str]:
-    """Which parts of a full disclosure a document has: 'tables', '收支总表', '情况说明', '名词解释'."""
-    return _parts(len(document.tables), any(t.key == "收支总表" for t in document.tables),
-                  any(_is_explanation(s.part, s.heading) for s in document.sections), bool(document.glossary))  # fmt: skip
-
-
-def _parts(n_tables: int, summary: bool, explanation: bool, glossary: bool) -> set[str]:
-    named = {"tables": n_tables > 0, "收支总表": summary, "情况说明": explanation, "名词解释": glossary}
-    return {name for name, present in named.items() if present}
-
-
-def _is_explanation(part: str, heading: str) -> bool:
-    return "说明" in part or "说明" in heading
-
-
-def _completeness_warnings(document: Document) -> str:
-    """A truncated or partial document still ingests (its figures are real); the message says what is missing:
-    the parts it lacks, and the parts its table of contents lists that the text never reaches."""
-    present = parts_present(document)
-    missing = [] if "tables" in present else ["tables"]
-    if document.kind == "预算" and document.tables and "收支总表" not in present:
-        missing.append("收支总表")
-    missing += [part for part in ("情况说明", "名词解释") if part not in present]
-    listed = toc_parts(document.lines, toc_span(document.lines))
-    found = [s.heading for s in document.sections if s.level == 0]
-    reached = [n for n, part in enumerate(listed) if any(same_part(part, heading) for heading in found)]
-    unreached = listed[reached[-1] + 1 :] if reached else []  # a cut text loses its last parts
-    notes = [f"no {', '.join(missing)} found"] if missing else []
-    if unreached:
-        notes.append(f"its table of contents lists {', '.join(unreached)}, which the text does not reach (truncated?)")
-    return f"{document.doc} is incomplete: {'; '.join(notes)}" if notes else ""
 
 
 def stored_parts(store: FactStore, doc: str) -> list[dict]:

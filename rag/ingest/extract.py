@@ -14,6 +14,7 @@ from bisect import bisect_right
 from decimal import Decimal
 
 from rag.ingest.parse.document import table_display_title
+from rag.ingest.parse.layouts import figure_kind, layouts, period_of
 from rag.ingest.parse.tables import header_paths, match_header, plain_label
 from rag.text.numbers import normalize_text, parse_decimal
 from rag.types import Document, Fact, Row, Table
@@ -28,12 +29,12 @@ SUMMARY_ROWS: dict[str, list[tuple[str, int]]] = {
     "支出总计": [("支出总计", 1), ("总计", 1), ("支出合计", 1)],
     "本年收入合计": [("本年收入合计", 0), ("本年收入小计", 0), ("当年收入小计", 0)],
     "上年结转": [("上年结转", 0), ("上年结转结余", 0), ("上年财政拨款结转", 0), ("上年结转结余资金", 0),
-             ("上年结转资金", 0), ("年初结转和结余", 0), ("上年结转和结余资金", 0)],
+             ("上年结转资金", 0), ("年初结转和结余", 0), ("上年结转和结余资金", 0), ("上年结余、结转", 0)],
     "一般公共预算拨款": [("一般公共预算", 0), ("一般公共预算拨款", 0), ("一般公共预算拨款收入", 0),
                  ("一般公共预算财政拨款", 0), ("一般公共预算财政拨款收入", 0), ("一般公共预算资金", 0)],
 }  # fmt: skip
 SANGONG_ROWS = [  # order matters: the specific before the general
-    ("公务用车购置费", ("购置费",), ("及运行", "运行")),
+    ("公务用车购置费", ("购置费", "购置经费"), ("及运行", "运行")),
     ("公务用车运行维护费", ("运行维护费", "运行费"), ("购置及运行",)),
     ("公务用车购置及运行费", ("购置及运行",), ()),
     ("因公出国（境）费", ("出国", "出境"), ()),
@@ -130,9 +131,12 @@ def project_target_facts(doc: Document) -> list[Fact]:
     return facts
 
 
-def _row_by_label(table: Table, labels: list[tuple[str, int]]) -> tuple[Row, Decimal | None, str] | None:
+def _row_by_label(
+    table: Table, labels: list[tuple[str, int]], doc: Document | None = None
+) -> tuple[Row, Decimal | None, str] | None:
     """The first row with the most preferred label (exact after dropping ordinals and spaces) on the wanted side
-    (0: the row's first label, 1: a later one), with that label's first value."""
+    (0: the row's first label, 1: a later one), with that label's value: the first one, or, when the label has
+    several (预算数 | 决算数, 2025年 | 2026年), the one of the column `_column_rank` prefers."""
     for wanted, side in labels:
         for row in table.rows:
             texts = [c for c in row.cells if c and parse_decimal(c) is None]
@@ -140,9 +144,55 @@ def _row_by_label(table: Table, labels: list[tuple[str, int]]) -> tuple[Row, Dec
                 if (position == 0) != (side == 0):
                     continue
                 if re.sub(r"^(?:[一二三四五六七八九十]+、|\d{1,2}\s*[.．、])|\s", "", cell) == wanted:
-                    found = next(((v, c) for c, v, lab in row.values if lab == plain_label(cell)), (None, ""))
+                    values = [(v, c) for c, v, lab in row.values if lab == plain_label(cell)]
+                    if doc is not None and len(values) > 1 and all(_compares(c) for _, c in values):
+                        ranked = [(_column_rank(doc, [c]), k) for k, (_, c) in enumerate(values)]
+                        best = max(ranked, key=lambda rk: (rk[0] if rk[0] is not None else -1, -rk[1]))
+                        if best[0] is not None:
+                            values = [values[best[1]]]
+                    found = values[0] if values else (None, "")
                     return row, found[0], found[1]
     return None
+
+
+_PERIOD_RANK = {"current": 2, None: 1, "previous": 0}
+_YEAR = re.compile(r"20\d{2}\s*年")
+
+
+def _compares(column: str) -> bool:
+    """A column that states one version of a row's figure (预算数, 决算数, 2026年预算数, 完成率, 增减), not a
+    part of it (本年收入, 上年结转, 合计): only among such columns is one preferred to another."""
+    return bool(figure_kind([column]) or _YEAR.search(column) or period_of([column], None) == "change")
+
+
+def _column_rank(doc: Document, texts: list[str]) -> int | None:
+    """How much a column (its header cells) or a row (its label cells) is the document's own figure: this
+    year's over one without a year over last year's; in a 决算 the 决算数 over the 预算数 (年初/调整预算), in a
+    预算 the other way round. None for a change (增减变化) or a ratio (完成率, 决算数为预算数的%): never the figure."""
+    period = period_of(texts, doc.year)
+    kind = figure_kind(texts)
+    if period == "change" or kind == "ratio":
+        return None
+    wanted = "final" if doc.kind == "决算" else "budget"
+    return _PERIOD_RANK[period] * 3 + (1 if kind is None else 2 if kind == wanted else 0)
+
+
+def _two_sided_total(table: Table) -> tuple[Row, list[tuple[Decimal, str]]] | None:
+    """A row labelled only 合计 / 总计 on both sides of a two-sided 收支总表 (Chongqing prints its totals so,
+    with no 收入总计 row), with the first value of each side; None unless exactly one such row exists."""
+    words = tuple(layouts()["summary_total_labels"]["words"])
+    found = []
+    for row in table.rows:
+        texts = [plain_label(c) for c in row.cells if c and parse_decimal(c) is None]
+        if len(texts) != 2 or not all(text in words for text in texts):
+            continue
+        sides = [next(((v, c) for c, v, lab in row.values if lab == text), None) for text in texts]
+        if all(sides):
+            found.append((row, sides))
+    if len(found) != 1:
+        return None
+    row, sides = found[0]
+    return row, [side for side in sides if side]
 
 
 def _column_value(table: Table, row: Row, column_words: tuple[str, ...]) -> Decimal | None:
@@ -171,10 +221,15 @@ def key_figures(doc: Document, cells: list[Fact]) -> list[Fact]:
     summary = doc.table("收支总表")
     named: set[str] = set()
     for name, labels in SUMMARY_ROWS.items():
-        found = _row_by_label(summary, labels) if summary else None
+        found = _row_by_label(summary, labels, doc) if summary else None
         if found:
             row, value, column = found
             add(summary, name, column, value or ZERO, row.line, name)  # type: ignore[arg-type]
+            named.add(name)
+    if summary and not named & {"收入总计", "支出总计"} and (both := _two_sided_total(summary)):
+        row, sides = both  # '合计 | 186,549.30 | 合计 | 186,549.30': the table's only total row
+        for name, (value, column) in zip(("收入总计", "支出总计"), sides, strict=True):
+            add(summary, name, column, value, row.line, name)
             named.add(name)
     income = doc.table("收入总表")
     if "收入总计" not in named and income and (found := _row_by_label(income, [("收入总计", 0)])):
@@ -293,23 +348,35 @@ def _sangong_name(text: str) -> str | None:
 
 def _sangong_columns(doc: Document, table: Table, title: str, named: set[str]) -> list[Fact]:
     """One fact per 三公 item named by a column header, from the table's (first) data row; an empty cell is 0.
-    In a 决算 the 决算数 column is taken, in a 预算 the 预算数 (or the only) one."""
-    row = next((r for r in table.rows if r.values), table.rows[0])
+    In a 决算 the 决算数 column is taken, in a 预算 the 预算数 (or the only) one; this year's column (2026年预算数,
+    当年) over last year's (2025年, 上年), never a 增减变化 one; a 合计 / 总计 column under such a period names the
+    三公 total when no column names it."""
+    row = _sangong_row(doc, table)
     width = max(len(row.cells), len(table.columns))
     chosen: dict[str, tuple[int, str, int]] = {}  # name → (column index, column label, preference)
+    totals: list[tuple[int, str, int]] = []  # columns named only 合计 / 总计 (under 2026年预算数 …)
+    header_text = "".join(cell for cells in table.header for cell in cells)
     for i, path in enumerate(header_paths(table.header, width)):
+        period = _column_rank(doc, path.cells)
+        if period is None:
+            continue  # 增减变化, 完成率: not a figure of the year
+        filled = i < len(row.cells) and bool(row.cells[i])
         match = match_header(path, lambda text: _sangong_name(text) is not None)
         if not match:
+            if _total_only(path.cells) and not any(word in header_text for word in ("会议费", "培训费")):
+                totals.append((i, " ".join(c for c in path.cells if c), period * 2 + filled))
             continue
         label, qualifiers = match
         name = _sangong_name(label)
         assert name is not None
         wanted, other = ("决算", "预算") if doc.kind == "决算" else ("预算", "决算")
         rank = 2 if any(wanted in q for q in qualifiers) else 0 if any(other in q for q in qualifiers) else 1
-        filled = i < len(row.cells) and bool(row.cells[i])
-        rank = rank * 2 + filled  # a stated figure wins over an empty cell of the same standing
+        # this year's over last year's, then 决算数/预算数 as the document is; a stated figure over an empty cell
+        rank = (period * 3 + rank) * 2 + filled
         if name not in chosen or rank > chosen[name][2]:
             chosen[name] = (i, " ".join([label, *qualifiers]), rank)
+    if "三公经费" not in chosen and totals:
+        chosen["三公经费"] = max(totals, key=lambda t: (t[2], -t[0]))
     out = []
     for name, (i, column, _) in chosen.items():
         cell = row.cells[i] if i < len(row.cells) else ""
@@ -319,6 +386,26 @@ def _sangong_columns(doc: Document, table: Table, title: str, named: set[str]) -
         out.append(_fact(doc, title, name, column, value, table.unit, row.line, name=name))
         named.add(name)
     return out
+
+
+def _sangong_row(doc: Document, table: Table) -> Row:
+    """The data row of a 三公 table whose items are columns: the first row with values, unless rows name their
+    period or kind (2025年 / 2026年 / 增减变化金额; 预算数 / 决算数) — then the first of the document's own."""
+    rows = [r for r in table.rows if r.values] or table.rows[:1]
+    ranked = []
+    for k, row in enumerate(rows):
+        rank = _column_rank(doc, [c for c in row.cells if c and parse_decimal(c) is None])
+        if rank is not None:
+            ranked.append((rank, -k, row))
+    return max(ranked, key=lambda item: item[:2])[2] if ranked else rows[0]
+
+
+def _total_only(cells: list[str]) -> bool:
+    """A column header naming only a total (合计 / 总计) under periods or qualifiers, and no 三公 item."""
+    labels = [plain_label(c) for c in cells if c]
+    return any(c in ("合计", "总计") for c in labels) and not any(
+        _sangong_name(c) or c in ("会议费", "培训费") for c in labels
+    )
 
 
 def text_facts(doc: Document) -> list[Fact]:

@@ -1,5 +1,9 @@
-"""Narrative and tables published as two files (X_wenjian + X_biao): pairing them, checking they belong
-together, and merging them into one source with each part's line span."""
+"""Narrative and tables published as two files (X_wenjian + X_biao, X_shuoming + X_biao, X_text + X_tables…):
+pairing them, checking they belong together, and merging them into one source with each part's line span.
+
+The file-name suffixes that mark a half are data (`PART_SUFFIXES`); halves whose names do not pair are joined
+by content when stored (same department, year, kind and scope; one tables-only, one narrative-only: `half_of`).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,19 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from rag.ingest.parse.meta import DEPT_CELL_RE, YEAR_ONLY_RE, cut_at_label
 from rag.types import Line, SourceText
 
-_PART_RE = re.compile(r"^(?P<base>.+?)[_\-](?P<role>wenjian|biao)$", re.IGNORECASE)
-_ROLES = {"wenjian": "narrative", "biao": "tables"}
+PART_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "narrative": ("wenjian", "shuoming", "wenzi", "wenzibufen", "wenben", "text", "narrative", "说明", "文字", "文本"),
+    "tables": ("biao", "biaoge", "baobiao", "tables", "table", "表", "表格", "报表"),
+}
+"""The suffixes (after '_' or '-', any case) that name the narrative and the tables half of one disclosure."""
+_ROLES = {suffix.lower(): role for role, suffixes in PART_SUFFIXES.items() for suffix in suffixes}
+_PART_RE = re.compile(
+    r"^(?P<base>.+?)[_\-](?P<role>" + "|".join(sorted(map(re.escape, _ROLES), key=len, reverse=True)) + r")$",
+    re.IGNORECASE,
+)
 _YEAR_TITLE_RE = re.compile(r"(20\d{2})\s*年度?")
 _DEPT_RE = re.compile(r"(?:部\s*门|单位名称|部门名称)\s*[：:]\s*([^\s\t：:]{3,40}?)(?=\s|单\s*位|$)")
 
@@ -94,9 +107,12 @@ def parts_disagree(narrative: SourceText, tables: SourceText) -> str:
     text = "\n".join(line.text for line in narrative.lines)
     years = Counter(int(y) for y in re.findall(r"(20\d{2})\s*年度?(?:部门|单位)?(?:预算|决算)", text.replace(" ", "")))
     table_years = {int(m) for line in tables.lines if "\t" not in line.text for m in _YEAR_TITLE_RE.findall(line.text)}
+    table_years |= {int(m.group(1)) for line in tables.lines  # '（2026年度）' below a title
+                    if (m := YEAR_ONLY_RE.match(line.text.split("\t")[0].strip())) and line.text.startswith(("（", "("))}
     if years and table_years and years.most_common(1)[0][0] not in table_years:
         return f"the narrative is for {years.most_common(1)[0][0]}, the tables for {sorted(table_years)}"
     departments = Counter(m for line in tables.lines for m in _DEPT_RE.findall(line.text.replace("\t", " ")))
+    departments.update(cut_at_label(m.group(1)) for line in tables.lines if (m := DEPT_CELL_RE.match(line.text)))
     if departments:
         department = departments.most_common(1)[0][0]
         if fold_department(department) not in fold_department(text):

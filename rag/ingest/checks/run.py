@@ -8,9 +8,15 @@ from dataclasses import dataclass
 from rag.ingest.checks.base import Collector
 from rag.ingest.checks.counts import check_counts, check_layout
 from rag.ingest.checks.cross import check_cross
+from rag.ingest.checks.empty import check_empty_notes
+from rag.ingest.checks.placeholders import check_placeholders
+from rag.ingest.checks.procurement import check_procurement
 from rag.ingest.checks.sums import check_sums
 from rag.ingest.checks.targets import check_targets
 from rag.ingest.checks.text import Mention, check_text, scan_text
+from rag.ingest.checks.toc import check_toc
+from rag.ingest.checks.years import check_years
+from rag.ingest.checks.yoy import check_yoy
 from rag.types import Document, Fact, Finding
 
 
@@ -32,6 +38,12 @@ FAMILIES: tuple[tuple[str, Family], ...] = (
     ("text", lambda i, out: check_text(i.doc, i.facts, i.mentions, out)),
     ("counts", lambda i, out: check_counts(i.doc, out)),
     ("layout", lambda i, out: check_layout(i.doc, out)),
+    ("procurement", lambda i, out: check_procurement(i.doc, out)),
+    ("yoy", lambda i, out: check_yoy(i.doc, out)),
+    ("years", lambda i, out: check_years(i.doc, out)),
+    ("toc", lambda i, out: check_toc(i.doc, out)),
+    ("placeholders", lambda i, out: check_placeholders(i.doc, out)),
+    ("empty", lambda i, out: check_empty_notes(i.doc, out)),
 )
 """In order: identities across tables before row sums, so the same pair of figures is reported where it tells most."""
 

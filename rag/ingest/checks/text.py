@@ -8,6 +8,7 @@ A text figure is compared like with like: 基本支出 may be the year's (表5/�
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -284,15 +285,21 @@ _CHANGE_RE = re.compile(
 )
 
 
+def explanation_sentences(doc: Document) -> Iterator[Sentence]:
+    """Every sentence of the explanation text (第三部分), in order: what the share, change and direction checks
+    read."""
+    for section in explanation_sections(doc):
+        yield from sentences(doc, section.line_start, section.line_end)
+
+
 def check_shares(doc: Document, out: Collector) -> None:
     """'基本支出20.2万元，占0.29%' against the sentence's total; '比上年减少74.20万元，下降1.06%' against the base."""
-    for section in explanation_sections(doc):
-        for sentence in sentences(doc, section.line_start, section.line_end):
-            for match in _SHARE_RE.finditer(sentence.text):
-                _check_share(doc, out, sentence.line_at(match.start("num")), sentence.text, match)
-            for match in _CHANGE_RE.finditer(sentence.text):
-                no = sentence.line_at(match.start("num"))
-                _check_change(doc, out, no, sentence.text[: match.start()], match)
+    for sentence in explanation_sentences(doc):
+        for match in _SHARE_RE.finditer(sentence.text):
+            _check_share(doc, out, sentence.line_at(match.start("num")), sentence.text, match)
+        for match in _CHANGE_RE.finditer(sentence.text):
+            no = sentence.line_at(match.start("num"))
+            _check_change(doc, out, no, sentence.text[: match.start()], match)
 
 
 def _check_share(doc: Document, out: Collector, no: int, sentence: str, match: re.Match) -> None:

@@ -23,6 +23,15 @@ _DATE_RE = re.compile(r"20\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}|更�
 _DEPT_LABEL_RE = re.compile(
     r"(?:部门名称|单位名称|预算主管部门|预算单位|主管部门|编制部门|编制单位|部门)\s*[：:]\s*([^\t：:]+)"
 )
+DEPT_CELL_RE = re.compile(r"^(?:部门名称|单位名称|部门（单位）名称|预算单位|编制单位|编制部门)\t+([^\t]+)")
+"""A label in one cell and the name in the next ('部门名称\t\t北京市医疗保障局' of a 整体绩效目标表)."""
+_NEXT_LABEL_RE = re.compile(
+    r"\s*(?:金额单位|计量单位|货币单位|单\s*位\s*[：:]|单位名称|部门名称|编制单位|编制部门|填报单位|报送单位|填报日期)"
+)
+"""A neighbouring cell's label run into a name ('国家信访局 金额单位', '…局 单位：万元'): the name ends before it."""
+_TRAILING_LABEL_RE = re.compile(r"\s*(?:(?:金额|计量|货币)?单\s*位|填报日期|编制日期|日期)$")
+YEAR_ONLY_RE = re.compile(r"^[（(]?\s*(20\d{2})\s*年度?\s*[）)]?$")
+"""A title's year printed alone on the line below it ('预算13表 部门整体支出绩效目标表' / '（2026年度）')."""
 _TOC_TAIL_RE = re.compile(r"(\.{3,}|…{2,}|·{3,}|-{4,})\s*\d*\s*$|\t\s*\d{1,3}\s*$")
 _BARE_REGION_RE = re.compile(r"^(?:.{2,4}[省市])?.{0,4}[市区县]$")
 
@@ -164,7 +173,9 @@ def cover_title(lines: list[Line]) -> str:
         if not year or _DATE_RE.search(text):
             continue
         parts, m = [text], n
-        while not _KIND_RE.search("".join(parts)[year.start() :]) and m + 1 < len(cover) and m - n < 2:
+        while not _KIND_RE.search("".join(parts)[year.start() :]) and m + 1 < len(cover) and m - n < 3:
+            if cover[m + 1][0] != cover[m][0] + 1 or len(cover[m + 1][1]) > 40:
+                break  # a name continued on the next cover line ('泉州市市场监管综合监测' / '与技术保障中心')
             m += 1
             parts.append(cover[m][1])
         joined = "".join(parts)
@@ -200,19 +211,32 @@ def _department_from_labels(texts: list[str]) -> str:
     for text in texts:
         if len(text) > 160:
             continue
-        for match in _DEPT_LABEL_RE.finditer(text):
-            name = re.split(r"\s{2,}|单\s*位\s*[：:]|\s+单位|\t", match.group(1).strip())[0].strip()
+        found = [_before_label(match.group(1), text[match.end() : match.end() + 1])
+                 for match in _DEPT_LABEL_RE.finditer(text)]
+        found += [match.group(1) for match in [DEPT_CELL_RE.match(text)] if match]
+        for raw in found:
+            name = cut_at_label(re.split(r"\s{2,}|单\s*位\s*[：:]|\s+单位|\t", raw.strip())[0])
             if 3 <= len(name) <= 60 and not re.search(r"\d|万元|名称|情况|预算|决算", name):
                 names[name] += 1
     return names.most_common(1)[0][0] if names else ""
 
 
+def _before_label(name: str, following: str) -> str:
+    """A name whose match stopped at the colon of the next label ('单位名称：国家信访局单位：万元'): without it."""
+    return _TRAILING_LABEL_RE.sub("", name) if following in "：:" and following else name
+
+
+def cut_at_label(name: str) -> str:
+    """A name without the label of a neighbouring cell run into it: '国家信访局 金额单位' → '国家信访局'."""
+    return _NEXT_LABEL_RE.split(name, maxsplit=1)[0].strip()
+
+
 def _department_from_title(title: str) -> str:
     """'上海市普陀区财政局2024年度部门决算' → '上海市普陀区财政局'; '2018年度江苏省高级人民法院预算公开' →
     '江苏省高级人民法院'; a bare region before the year ('上海市普陀区2025年区级部门预算') is not a department."""
-    before = _YEAR_RE.split(title, maxsplit=1)[0]
+    before = cut_at_label(_YEAR_RE.split(title, maxsplit=1)[0])
     if len(before) >= 4 and not _BARE_REGION_RE.match(before):
-        return before
+        return re.sub(r"(?<=[局委厅办院会处所站室校馆心部])(?:部门|单位)$", "", before)  # '北京市医疗保障局部门'
     after = re.search(r"20\d{2}年度?(.+?)(?:部门|单位)?(?:预算|决算)", title)
     if after and len(after.group(1)) >= 4 and not re.fullmatch(r"(区|市|县|省)级", after.group(1)):
         return after.group(1)
@@ -220,11 +244,18 @@ def _department_from_title(title: str) -> str:
 
 
 def _year_kind_from_titles(texts: list[str]) -> tuple[int | None, str]:
-    """The most common year among table titles and part headings ('第二部分 2019年度部门预算表')."""
+    """The most common year among table titles and part headings ('第二部分 2019年度部门预算表'), or printed
+    alone below a title ('预算13表 部门整体支出绩效目标表' / '（2026年度）')."""
     years: Counter[int] = Counter()
     kinds: Counter[str] = Counter()
+    title_kind = ""  # the kind of the title line just above ('' when the line above is no title)
     for text in texts:
         folded = _folded(text.split("\t")[0])
+        alone = YEAR_ONLY_RE.match(folded)
+        if alone and title_kind:
+            years[int(alone.group(1))] += 1
+        if folded:
+            title_kind = ""
         if (
             not folded
             or len(folded) > 80
@@ -237,6 +268,7 @@ def _year_kind_from_titles(texts: list[str]) -> tuple[int | None, str]:
             years[int(match.group(1))] += 1
         if kind:
             kinds[kind.group(0)] += 1
+            title_kind = kind.group(0)
     if not years:
         return None, "预算"
     return years.most_common(1)[0][0], "决算" if kinds["决算"] > kinds["预算"] else "预算"

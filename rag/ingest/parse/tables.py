@@ -4,10 +4,13 @@ Tables arrive as tab-separated rows (text exports, PDF cell grids). Two-sided ta
 one row per line whose numeric cells each remember the label nearest to their left. Rows the PDF grid split are
 joined back first (`rag.ingest.parse.cells`). Header cells spanning several columns are resolved into a path per
 column (`header_paths`), which is how items printed as columns of one row (Shanghai's 三公 table) are named.
+Row-number columns (行次 / 栏次 / 序号, or headerless 1, 2, 3 … down the rows) and labelled column-number rows
+('栏次 | 1 | 2') carry no amounts. Table kinds and header words are data: `layouts.json` (`rag.ingest.parse.layouts`).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -27,6 +30,14 @@ from rag.ingest.parse.cells import (  # is_code and split_cells are also this mo
     says_empty,
     split_cells,
 )
+from rag.ingest.parse.layouts import (
+    GENERIC_HEADER_WORDS,
+    HEADER_WORDS,
+    STANDARD_NUMBERS,
+    TABLE_KEYS,
+    is_index_label,
+    is_row_number_header,
+)
 from rag.text.numbers import normalize_text
 from rag.text.titles import LABEL_RE, clean_title, label_number, title_number
 from rag.types import Line, Row, Table
@@ -34,51 +45,12 @@ from rag.types import Line, Row, Table
 __all__ = ["LABEL_RE", "STANDARD_NUMBERS", "build_table", "clean_title", "header_paths", "is_code", "match_header",
            "split_cells", "table_key", "title_number", "unit_of"]  # fmt: skip
 
-TABLE_KEYS: list[tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]]] = [
-    # (key, any of these word groups (all words of a group present), none of these words) — first match wins
-    ("other", (("绩效",),), ()),
-    ("三公经费", (("三公",),), ()),
-    ("机关运行经费", (("机关运行经费",),), ()),
-    ("政府采购", (("政府采购",),), ()),
-    ("项目支出结转", (("项目支出", "结转"),), ("不含上年结转",)),
-    ("项目支出本年", (("项目支出",),), ()),
-    ("国有资本经营", (("国有资本经营",),), ()),
-    ("政府性基金收入", (("政府性基金", "收入"),), ("支出",)),
-    ("政府性基金支出", (("政府性基金",),), ()),
-    ("基本支出经济分类", (("基本支出",),), ()),
-    ("财政拨款收支总表", (("财政拨款收支",), ("财政拨款收入支出",)), ()),
-    ("一般公共预算支出", (("一般公共预算",),), ()),
-    ("财政拨款支出", (("财政拨款", "支出"),), ()),
-    ("收支总表", (("收支",), ("收入支出",)), ()),
-    ("收入总表", (("收入",),), ()),
-    ("支出总表", (("支出",),), ()),
-]
-STANDARD_NUMBERS = {
-    "收支总表": 1, "收入总表": 2, "支出总表": 3, "财政拨款收支总表": 4, "一般公共预算支出": 5,
-    "基本支出经济分类": 6, "政府性基金收入": 7, "政府性基金支出": 8, "国有资本经营": 9, "三公经费": 10,
-    "机关运行经费": 11, "项目支出本年": 12, "项目支出结转": 13,
-}  # fmt: skip
-"""Shanxi's 13-table numbering, used when a table's label is not printed."""
 
 _UNIT_RE = re.compile(r"单\s*位\s*[：:]\s*(万\s*元|亿\s*元|元|万)")
 _ORDINAL_LABEL_RE = re.compile(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]|^[①②③④⑤]")
 _NOTE_STARTS = ("注", "备注", "说明", "数据来源")
 _META_RE = re.compile(r"(?:部门名称|单位名称|编制部门|编制单位|预算主管部门|预算单位|主管部门|^部门)\s*[：:]")
 _CODE_HEADER_CELLS = {"类", "款", "项"}
-GENERIC_HEADER_WORDS = (
-    "小计",
-    "合计",
-    "总计",
-    "预算数",
-    "决算数",
-    "金额",
-    "预算",
-    "决算",
-    "数额",
-    "本年",
-    "小 计",
-)
-"""Header cells that qualify a column (its total, its budget or actual figure) rather than name an item."""
 
 
 def table_key(title: str) -> str:
@@ -108,13 +80,17 @@ def is_meta_line(text: str) -> bool:
 
 
 def _is_index_row(cells: list[str]) -> bool:
-    """A '1 2 3 4 5' column-number row."""
+    """A '1 2 3 4 5' column-number row, also when labelled ('栏次 | 1 | 2 | 3', '栏次 | | 1 | 栏次 | | 2',
+    '** | 1 | 2 | 3')."""
     filled = [cell for cell in cells if cell]
-    return len(filled) >= 3 and all(cell.isdigit() and int(cell) < 40 for cell in filled)
+    if len(filled) >= 3 and all(cell.isdigit() and int(cell) < 40 for cell in filled):
+        return True
+    labels = [cell for cell in filled if is_index_label(cell)]
+    numbers = [cell for cell in filled if not is_index_label(cell)]
+    return bool(labels) and bool(numbers) and all(cell.isdigit() for cell in numbers)
 
 
-
-_HEADER_WORDS = ("项目", "科目", "单位名称", "收入", "支出", "编码", "名称", "预算数", "合计")
+_HEADER_WORDS = HEADER_WORDS
 
 
 def _is_data_row(cells: list[str], seen_data: bool, header: list[list[str]] | None = None) -> bool:
@@ -204,10 +180,13 @@ def match_header(path: HeaderPath, wanted: Callable[[str], bool]) -> tuple[str, 
     return None
 
 
-def build_row(line: Line, cells: list[str], columns: list[str]) -> Row:
-    """Row label, code and (column, value, label) triples; a number belongs to the text run left of it."""
+def build_row(
+    line: Line, cells: list[str], columns: list[str], numbered: frozenset[int] = frozenset()
+) -> Row:
+    """Row label, code and (column, value, label) triples; a number belongs to the text run left of it. Cells
+    of a row-number column (headed 行次 / 栏次 / 序号, or `numbered`) are no amounts."""
     span = code_span(cells)
-    skip = code_cells(cells)
+    skip = code_cells(cells) | {i for i in numbered if i < len(cells) and cells[i].isdigit()}
     numeric = set(numeric_cells(cells, skip))
     values: list[tuple[str, Decimal, str]] = []
     run_label, label, in_text_run = "", "", False
@@ -217,6 +196,8 @@ def build_row(line: Line, cells: list[str], columns: list[str]) -> Row:
         if not cell:
             in_text_run = False  # an empty cell ends a label run: two-sided rows have empty value cells
             continue
+        if i in numeric and i < len(columns) and is_row_number_header(columns[i]) and cell.isdigit():
+            continue  # a 行次 / 栏次 / 序号 cell: the row's number, not an amount
         if i in numeric:
             value = parse_decimal(cell)
             if value is not None:
@@ -296,7 +277,8 @@ def build_table(title: str, label: str, lines: list[Line], default_unit: str = "
     table.columns = columns_from_header(header, width)
     table.header = header
     rows = align_short_rows(merge_wrapped_rows(data), width)
-    table.rows = [build_row(line, cells, table.columns) for line, cells in rows]
+    numbered = _row_number_columns(rows, table.columns)
+    table.rows = [build_row(line, cells, table.columns, numbered) for line, cells in rows]
     table.note = " ".join(notes)
     has_values = any(value for row in table.rows for _, value, _ in row.values)
     table.empty = not has_values and (says_empty(table.note) or not any(row.values for row in table.rows))
@@ -305,6 +287,30 @@ def build_table(title: str, label: str, lines: list[Line], default_unit: str = "
         table.line_end = max(used) if used else table.line_start
         table.page = lines[0].page
     return table
+
+
+def _row_number_columns(rows: list[tuple[Line, list[str]]], columns: list[str]) -> frozenset[int]:
+    """Columns without a header of their own that number the rows: small whole numbers counting up by one down
+    the table from 1 ('1 | 一、财政拨款 | 120.00' … '40 | 收入总计 | 25180591.33'), each right before a label."""
+    out = set()
+    width = max((len(cells) for _, cells in rows), default=0)
+    for i in range(width):
+        if i < len(columns) and columns[i]:
+            continue
+        numbers = []
+        for _, cells in rows:
+            cell = cells[i] if i < len(cells) else ""
+            if not cell:
+                continue
+            labelled = any(c and parse_decimal(c) is None for c in cells[i + 1 : i + 3])
+            if not (cell.isdigit() and len(cell) <= 3 and cell[0] != "0" and labelled):
+                numbers = []
+                break
+            numbers.append(int(cell))
+        steps = [b - a for a, b in itertools.pairwise(numbers)]
+        if len(numbers) >= 4 and numbers[0] <= 2 and sum(step == 1 for step in steps) >= 0.8 * len(steps):
+            out.add(i)
+    return frozenset(out)
 
 
 def _has_values(cells: list[str]) -> bool:
