@@ -9,7 +9,7 @@ from rag.answer.draft import Draft
 from rag.answer.figures import row_facts
 from rag.answer.verify import Evidence
 from rag.store.view import IndexView
-from rag.text.money import fmt_amount, fmt_percent, percent
+from rag.text.money import Money, fmt_amount, fmt_percent, percent, total
 from rag.understand.query_view import QueryView
 
 _MAX = re.compile(r"最多|最高|最大|哪个.*多|谁.*多")
@@ -77,23 +77,26 @@ def compose_compare(q: QueryView, docs: list[dict], view: IndexView) -> Draft | 
     listing = "；".join(f"{d['department']}（{d['year']}年）{fmt_amount(f['value'], f['unit'])}" for d, f in rows)
     years = {d["year"] for d, _ in rows}
     year_note = "（注意：各文件年份不同。）" if len(years) > 1 else ""
+    amounts = [_amount(f) for _, f in rows]
     if op == "diff" and len(rows) >= 2:
         (d1, f1), (d2, f2) = rows[0], rows[1]
-        diff = abs(f1["value"] - f2["value"])
-        draft.derived.append(Evidence(diff, f1["unit"], d1["doc"], f1["line"], "arithmetic"))
-        draft.text = (f"{metric}：{d1['department']}（{d1['year']}年）{fmt_amount(f1['value'], f1['unit'])}，"
-                      f"{d2['department']}（{d2['year']}年）{fmt_amount(f2['value'], f2['unit'])}，"
-                      f"相差{fmt_amount(diff, f1['unit'])}"
-                      f"（{(d1 if f1['value'] >= f2['value'] else d2)['department']}更多）。{year_note}")  # fmt: skip
-        draft.figure = fmt_amount(diff, f1["unit"])
+        diff = abs(amounts[0] - amounts[1])
+        draft.derived.append(_derived(diff, d1["doc"], f1["line"], f1["unit"]))
+        more = d1 if not amounts[0] < amounts[1] else d2
+        draft.text = (f"{metric}：{d1['department']}（{d1['year']}年）{_written(f1)}，"
+                      f"{d2['department']}（{d2['year']}年）{_written(f2)}，相差{_text(diff, f1['unit'])}"
+                      f"（{more['department']}更多）。{year_note}")  # fmt: skip
+        draft.figure = _text(diff, f1["unit"])
         return draft
     if op == "sum":
-        total = sum((f["value"] for _, f in rows), Decimal(0))
-        draft.derived.append(Evidence(total, rows[0][1]["unit"], rows[0][0]["doc"], rows[0][1]["line"], "arithmetic"))
-        draft.text = f"{metric}合计{fmt_amount(total, rows[0][1]['unit'])}：{listing}。{year_note}"
-        draft.figure = fmt_amount(total, rows[0][1]["unit"])
+        summed = _sum(amounts)
+        unit = rows[0][1]["unit"]
+        draft.derived.append(_derived(summed, rows[0][0]["doc"], rows[0][1]["line"], unit))
+        draft.text = f"{metric}合计{_text(summed, unit)}：{listing}。{year_note}"
+        draft.figure = _text(summed, unit)
         return draft
-    ordered = sorted(rows, key=lambda r: r[1]["value"], reverse=op != "min")
+    ordered = [row for _, row in sorted(zip(amounts, rows, strict=True), key=lambda p: _key(p[0]),
+                                        reverse=op != "min")]  # fmt: skip
     top_doc, top_fact = ordered[0]
     word = "最少" if op == "min" else "最多"
     if op in {"max", "min"}:
@@ -130,17 +133,22 @@ def _same_kind(facts: list[dict], found: list[tuple[dict, list[dict]]], view: In
 def _metric_difference(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     """Two figures of one document and their difference (项目支出比基本支出多多少)."""
     facts = [(view.named(doc["doc"], m) or row_facts(view, doc["doc"], m) or [None])[0] for m in q.metrics[:2]]
-    if None in facts or facts[0]["unit"] != facts[1]["unit"]:
+    if None in facts:
         return None
     (a, b), (ma, mb) = facts, q.metrics[:2]
-    diff = abs(a["value"] - b["value"])
+    x, y = _amount(a), _amount(b)
+    if isinstance(x, Money) != isinstance(y, Money) or (not isinstance(x, Money) and a["unit"] != b["unit"]):
+        return None  # a count beside an amount, or counts of different things
+    diff = abs(x - y)
     draft = Draft("", facts_used=[a, b], citations=[view.cite_fact(a), view.cite_fact(b)])
-    draft.derived.append(Evidence(diff, a["unit"], doc["doc"], a["line"], "arithmetic"))
-    more, less = (ma, mb) if a["value"] >= b["value"] else (mb, ma)
-    draft.text = (f"{doc['department']}{doc['year']}年{ma}{fmt_amount(a['value'], a['unit'])}，{mb}{fmt_amount(b['value'], b['unit'])}，"
-                  f"{more}比{less}多 {fmt_amount(max(a['value'], b['value']), a['unit'])} − "
-                  f"{fmt_amount(min(a['value'], b['value']), a['unit'])} = {fmt_amount(diff, a['unit'])}。")  # fmt: skip
-    draft.figure = fmt_amount(diff, a["unit"])
+    draft.derived.append(_derived(diff, doc["doc"], a["line"], a["unit"]))
+    (more, big), (less, small) = ((ma, x), (mb, y)) if not x < y else ((mb, y), (ma, x))
+    unit = diff.unit if isinstance(diff, Money) else a["unit"]
+    big_text, small_text = (big.text(unit), small.text(unit)) if isinstance(diff, Money) else (
+        fmt_amount(big, unit), fmt_amount(small, unit))
+    draft.text = (f"{doc['department']}{doc['year']}年{ma}{_written(a)}，{mb}{_written(b)}，"
+                  f"{more}比{less}多 {big_text} − {small_text} = {_text(diff, unit)}。")  # fmt: skip
+    draft.figure = _text(diff, unit)
     return draft
 
 
@@ -170,22 +178,61 @@ def _share(q: QueryView, doc: dict, view: IndexView, metric: str | None = None) 
     if metric in {"人员经费", "公用经费"}:
         whole_name = "基本支出"
     whole_facts = view.named(doc["doc"], whole_name)
-    if not part_facts or not whole_facts or whole_facts[0]["value"] == 0:
+    if not part_facts or not whole_facts:
         return None
-    part, whole = part_facts[0], whole_facts[0]
-    share = percent(part["value"] / whole["value"] * 100)
+    return share_answer(metric, part_facts[0], whole_name, whole_facts[0], doc, view)
+
+
+def share_answer(part_name: str, part: dict, whole_name: str, whole: dict, doc: dict, view: IndexView) -> Draft | None:
+    """`part` as a share of `whole`, both as written, with the arithmetic (units may differ: 元 ÷ 万元 is fine)."""
+    x, y = _amount(part), _amount(whole)
+    if not isinstance(x, Money) or not isinstance(y, Money) or y.is_zero():
+        return None
+    share = x.share_of(y)
     draft = Draft("", facts_used=[part, whole], citations=[view.cite_fact(part), view.cite_fact(whole)])
     draft.derived.append(Evidence(share, "%", doc["doc"], part["line"], "arithmetic"))
-    draft.text = (f"{doc['department']}{doc['year']}年{metric}{fmt_amount(part['value'], part['unit'])}，"
-                  f"{whole_name}{fmt_amount(whole['value'], whole['unit'])}，"
-                  f"占比 {fmt_amount(part['value'], part['unit'])} ÷ {fmt_amount(whole['value'], whole['unit'])} = "
-                  f"{fmt_percent(share)}。")  # fmt: skip
+    same = x.unit == y.unit
+    converted = "" if same else f"（{_written(part)} = {x.text(y.unit)}）"
+    draft.text = (f"{doc['department']}{doc['year']}年{part_name}{_written(part)}，{whole_name}{_written(whole)}，"
+                  f"占比 {x.text(y.unit)} ÷ {_written(whole)} = {fmt_percent(share)}{converted}。")  # fmt: skip
     draft.figure = fmt_percent(share)
     return draft
 
 
 _MIN_WORDS = re.compile(r"最少|最低|最小|最便宜|最省")
 _COUNT_PROJECTS_RE = re.compile(r"项目(?:的)?(?:个数|数量|数目|最多|多少个|几个)|(?:几个|多少个)项目")
+
+
+def _amount(fact: dict) -> Money | Decimal:
+    """A fact's figure: Money for 元/万元/亿元, the bare value for counts and other units."""
+    return Money.from_fact(fact) or fact["value"]
+
+
+def _written(fact: dict) -> str:
+    """A fact's figure as the document writes it (its own unit)."""
+    return fmt_amount(fact["value"], fact["unit"])
+
+
+def _text(value: Money | Decimal, unit: str) -> str:
+    """A computed figure: Money in its own unit (that of its operands, or 万元), a count in `unit`."""
+    return value.text() if isinstance(value, Money) else fmt_amount(value, unit)
+
+
+def _key(value: Money | Decimal) -> Decimal:
+    return value.yuan if isinstance(value, Money) else value
+
+
+def _sum(values: list) -> Money | Decimal:
+    if all(isinstance(v, Money) for v in values):
+        return total(values)
+    return sum(values, Decimal(0))
+
+
+def _derived(value: Money | Decimal, doc: str, line: int, unit: str) -> Evidence:
+    """A computed figure as evidence, in the unit it is written in (a count in `unit`)."""
+    if isinstance(value, Money):
+        return Evidence(value.amount(), value.unit, doc, line, "arithmetic")
+    return Evidence(value, unit, doc, line, "arithmetic")
 
 
 def _rank_projects(q: QueryView, doc: dict, view: IndexView, lowest: bool = False) -> Draft | None:

@@ -20,6 +20,7 @@ from rag.answer.lookup import compose_lookup, department_summary
 from rag.answer.match import match_projects
 from rag.answer.passages import compose_from_passages
 from rag.answer.projects import project_by_words
+from rag.answer.shares import named_share
 from rag.answer.targets import ALL_TARGETS_RE, indicator_answer
 from rag.store.view import IndexView
 from rag.text.money import fmt_amount
@@ -88,6 +89,8 @@ def _one_document_case(q: QueryView, question: str, doc: dict, view: IndexView) 
 
 def _by_intent(q: QueryView, docs: list[dict], view: IndexView) -> Draft | None:
     """The composer for the question's intent (across documents when it names several or none)."""
+    if len(docs) == 1 and q.intent in {"compare", "lookup", ""} and (share := named_share(q, docs[0], view)):
+        return share  # 三公经费里公务接待费占多少: the whole the question names, whatever the intent guessed
     if q.intent == "compare" or (len(docs) > 1 and q.intent in {"lookup", ""}):
         draft = indicator_answer(q, docs[0], view) if len(docs) == 1 and q.terms else None  # 最多刻几套: a target
         return draft or compose_compare(q, docs, view)

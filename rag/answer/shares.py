@@ -1,0 +1,77 @@
+"""Shares of a whole the question names: '三公经费里公务接待费占多少', 'X项目占项目支出的几成'.
+
+The whole is what the question names, never a substitute: when the question names a whole the documents do
+not state (全省的三公经费, 整个工程的总投资), the answer says so instead of dividing by another total.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.compare import share_answer
+from rag.answer.draft import Draft
+from rag.answer.figures import row_facts
+from rag.answer.match import named_projects
+from rag.store.view import IndexView
+from rag.understand.flags import normalize_question
+from rag.understand.query_view import QueryView
+from rag.understand.terms import find_metrics
+
+_SHARE_ASKED = re.compile(r"占|比例|比重|百分|几成|份额")
+_WHOLE_AFTER = re.compile(
+    r"(?:占|在)(?:了)?(?!了|多少|多大|几|百分|比例|比重)(?P<w>[^，,。？?！!、]{2,24}?)(?:里面|里|中的|之中|当中|中(?![心央国级小学]))?的?(?:占了?)?"
+    r"(?:比例|比重|百分比|百分之|份额|几成|多少|多大|%)"
+)
+"""'占基本支出的比例', '占项目支出总额的百分比', '在项目支出里占多少' (whole after 占/在)."""
+_WHOLE_BEFORE = re.compile(
+    r"(?P<w>[^，,。？?！!、]{2,24}?)(?:里面|里|之中|当中|中(?![心央国级小学]))[，,]?[^，,。？?]{0,24}?占"
+)
+"""'三公经费里公务接待费占多少' (whole before 里/中, then 占)."""
+_BROADER = re.compile(r"全省|全市|全区|全县|全国|省直|市直|区直|各部门|所有部门|总盘子|整个|全部工程|总投资")
+"""A whole wider than the publishing department: no single document states it."""
+
+
+def named_whole(question: str) -> str | None:
+    """The words that name the whole of a share question, if it names one."""
+    if not _SHARE_ASKED.search(question):
+        return None
+    for pattern in (_WHOLE_AFTER, _WHOLE_BEFORE):
+        match = pattern.search(question)
+        if match:
+            return match.group("w").strip("的“”\" ")
+    return None
+
+
+def named_share(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """The share asked of the whole the question names; a plain refusal when that whole is not in the document."""
+    words = named_whole(q.question)
+    if not words:
+        return None
+    wholes, _ = find_metrics(normalize_question(words), [])
+    if _BROADER.search(words) or not wholes:
+        if not _BROADER.search(words):
+            return None  # the whole is a word we cannot place: let the other composers try
+        return Draft(f"{doc['department']}{doc['year']}年{doc['scope']}{doc['kind']}只公开本单位的数字，没有写明“{words}”，"
+                     "所以无法算出这个比例。", refused=True)  # fmt: skip
+    whole_name = wholes[0]
+    whole_facts = view.named(doc["doc"], whole_name) or row_facts(view, doc["doc"], whole_name)
+    if not whole_facts:
+        return Draft(f"{doc['department']}{doc['year']}年{doc['scope']}{doc['kind']}没有写明{whole_name}，所以无法算出这个比例。",
+                     refused=True)  # fmt: skip
+    part_name, part = _part(q, doc, view, whole_name)
+    if part is None:
+        return None
+    return share_answer(part_name, part, whole_name, whole_facts[0], doc, view)
+
+
+def _part(q: QueryView, doc: dict, view: IndexView, whole_name: str) -> tuple[str, dict | None]:
+    """The figure whose share is asked: a named figure other than the whole, else a project the question names."""
+    for metric in q.metrics:
+        if metric != whole_name:
+            facts = view.named(doc["doc"], metric) or row_facts(view, doc["doc"], metric)
+            if facts:
+                return metric, facts[0]
+    projects = [p for p in named_projects(q, doc, view) if p["row"] != whole_name]
+    if projects:
+        return f"“{projects[0]['row']}”", projects[0]
+    return "", None
