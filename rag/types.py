@@ -307,6 +307,8 @@ class NumberCheck:
     source_line: int = 0
     how: str = ""
     """'fact' (matched a stored figure), 'cited_text', 'arithmetic' (derived from verified figures), or why not."""
+    derivation: dict | None = None
+    """For 'arithmetic': {op, value, unit, operands: [{fact, doc, line, value, unit}]}."""
 
 
 @dataclass

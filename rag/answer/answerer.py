@@ -17,7 +17,13 @@ from rag.answer.compose import compose
 from rag.answer.context import Context
 from rag.answer.draft import Draft
 from rag.answer.llm import LLMWriter
-from rag.answer.verify import Evidence, evidence_from_citations, evidence_from_facts, verify_answer_text
+from rag.answer.verify import (
+    Evidence,
+    evidence_from_citations,
+    evidence_from_derivations,
+    evidence_from_facts,
+    verify_answer_text,
+)
 from rag.retrieve.retriever import Retriever
 from rag.settings import Settings
 from rag.store.facts import FactStore
@@ -80,6 +86,7 @@ class Answerer:
                 "facts_used": [_fact_trace(f) for f in draft.facts_used],
                 "retrieved": getattr(draft, "retrieved", []),
                 "writer": writer_used,
+                "failed_derivations": draft.failed_derivations,
                 "timings_ms": timings,
             },
         )
@@ -91,7 +98,9 @@ class Answerer:
         cited = [c.doc for c in draft.citations] + [f["doc"] for f in draft.facts_used]
         docs = list(dict.fromkeys(cited))  # first cited first: a figure found in several is bound to that one
         facts = [f for doc in docs for f in self.view.facts(doc)]
-        return evidence_from_facts(facts) + evidence_from_citations(draft.citations) + draft.derived
+        derived, failed = evidence_from_derivations(draft.derived, self.store.fact, self.store.line)
+        draft.failed_derivations = failed
+        return evidence_from_facts(facts) + evidence_from_citations(draft.citations) + derived
 
     def _finalize(self, question: str, draft: Draft) -> tuple[str, list[NumberCheck], str]:
         """Verify the built-in text (and the LLM's, when configured); never state an unverified number."""
@@ -147,7 +156,8 @@ def answer_to_json(answer: Answer, qid: str | None = None) -> dict:
         ],
         "numbers": [
             {"text": n.text, "value": float(n.value), "unit": n.unit, "verified": n.verified,
-             "source": {"doc": n.source_doc, "line": n.source_line} if n.verified else None, "how": n.how}
+             "source": {"doc": n.source_doc, "line": n.source_line} if n.verified else None, "how": n.how,
+             **({"derivation": n.derivation} if n.derivation else {})}
             for n in answer.numbers
         ],
         "figure": answer.figure,

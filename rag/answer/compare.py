@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from rag.answer.derive import derive
 from rag.answer.draft import Draft
 from rag.answer.figures import row_facts
-from rag.answer.verify import Evidence
 from rag.store.view import IndexView
-from rag.text.money import Money, fmt_amount, fmt_percent, percent, total
+from rag.text.money import Money, fmt_amount, fmt_percent
 from rag.understand.query_view import QueryView
 
 _MAX = re.compile(r"最多|最高|最大|哪个.*多|谁.*多")
@@ -78,22 +78,23 @@ def compose_compare(q: QueryView, docs: list[dict], view: IndexView) -> Draft | 
     years = {d["year"] for d, _ in rows}
     year_note = "（注意：各文件年份不同。）" if len(years) > 1 else ""
     amounts = [_amount(f) for _, f in rows]
+    if op in {"diff", "sum"} and len({isinstance(a, Money) for a in amounts}) > 1:
+        return None  # an amount beside a count: nothing to add or subtract
     if op == "diff" and len(rows) >= 2:
         (d1, f1), (d2, f2) = rows[0], rows[1]
-        diff = abs(amounts[0] - amounts[1])
-        draft.derived.append(_derived(diff, d1["doc"], f1["line"], f1["unit"]))
+        gap = derive("gap", [f1, f2])
+        draft.derived.append(gap)
         more = d1 if not amounts[0] < amounts[1] else d2
         draft.text = (f"{metric}：{d1['department']}（{d1['year']}年）{_written(f1)}，"
-                      f"{d2['department']}（{d2['year']}年）{_written(f2)}，相差{_text(diff, f1['unit'])}"
+                      f"{d2['department']}（{d2['year']}年）{_written(f2)}，相差{gap.text()}"
                       f"（{more['department']}更多）。{year_note}")  # fmt: skip
-        draft.figure = _text(diff, f1["unit"])
+        draft.figure = gap.text()
         return draft
     if op == "sum":
-        summed = _sum(amounts)
-        unit = rows[0][1]["unit"]
-        draft.derived.append(_derived(summed, rows[0][0]["doc"], rows[0][1]["line"], unit))
-        draft.text = f"{metric}合计{_text(summed, unit)}：{listing}。{year_note}"
-        draft.figure = _text(summed, unit)
+        summed = derive("sum", [f for _, f in rows])
+        draft.derived.append(summed)
+        draft.text = f"{metric}合计{summed.text()}：{listing}。{year_note}"
+        draft.figure = summed.text()
         return draft
     ordered = [row for _, row in sorted(zip(amounts, rows, strict=True), key=lambda p: _key(p[0]),
                                         reverse=op != "min")]  # fmt: skip
@@ -139,16 +140,15 @@ def _metric_difference(q: QueryView, doc: dict, view: IndexView) -> Draft | None
     x, y = _amount(a), _amount(b)
     if isinstance(x, Money) != isinstance(y, Money) or (not isinstance(x, Money) and a["unit"] != b["unit"]):
         return None  # a count beside an amount, or counts of different things
-    diff = abs(x - y)
-    draft = Draft("", facts_used=[a, b], citations=[view.cite_fact(a), view.cite_fact(b)])
-    draft.derived.append(_derived(diff, doc["doc"], a["line"], a["unit"]))
+    gap = derive("gap", [a, b])
+    draft = Draft("", facts_used=[a, b], citations=[view.cite_fact(a), view.cite_fact(b)], derived=[gap])
     (more, big), (less, small) = ((ma, x), (mb, y)) if not x < y else ((mb, y), (ma, x))
-    unit = diff.unit if isinstance(diff, Money) else a["unit"]
-    big_text, small_text = (big.text(unit), small.text(unit)) if isinstance(diff, Money) else (
+    unit = gap.unit
+    big_text, small_text = (big.text(unit), small.text(unit)) if isinstance(big, Money) else (
         fmt_amount(big, unit), fmt_amount(small, unit))
     draft.text = (f"{doc['department']}{doc['year']}年{ma}{_written(a)}，{mb}{_written(b)}，"
-                  f"{more}比{less}多 {big_text} − {small_text} = {_text(diff, unit)}。")  # fmt: skip
-    draft.figure = _text(diff, unit)
+                  f"{more}比{less}多 {big_text} − {small_text} = {gap.text()}。")  # fmt: skip
+    draft.figure = gap.text()
     return draft
 
 
@@ -188,9 +188,9 @@ def share_answer(part_name: str, part: dict, whole_name: str, whole: dict, doc: 
     x, y = _amount(part), _amount(whole)
     if not isinstance(x, Money) or not isinstance(y, Money) or y.is_zero():
         return None
-    share = x.share_of(y)
-    draft = Draft("", facts_used=[part, whole], citations=[view.cite_fact(part), view.cite_fact(whole)])
-    draft.derived.append(Evidence(share, "%", doc["doc"], part["line"], "arithmetic"))
+    share = derive("share", [part, whole]).value
+    draft = Draft("", facts_used=[part, whole], citations=[view.cite_fact(part), view.cite_fact(whole)],
+                  derived=[derive("share", [part, whole])])  # fmt: skip
     same = x.unit == y.unit
     converted = "" if same else f"（{_written(part)} = {x.text(y.unit)}）"
     draft.text = (f"{doc['department']}{doc['year']}年{part_name}{_written(part)}，{whole_name}{_written(whole)}，"
@@ -213,26 +213,8 @@ def _written(fact: dict) -> str:
     return fmt_amount(fact["value"], fact["unit"])
 
 
-def _text(value: Money | Decimal, unit: str) -> str:
-    """A computed figure: Money in its own unit (that of its operands, or 万元), a count in `unit`."""
-    return value.text() if isinstance(value, Money) else fmt_amount(value, unit)
-
-
 def _key(value: Money | Decimal) -> Decimal:
     return value.yuan if isinstance(value, Money) else value
-
-
-def _sum(values: list) -> Money | Decimal:
-    if all(isinstance(v, Money) for v in values):
-        return total(values)
-    return sum(values, Decimal(0))
-
-
-def _derived(value: Money | Decimal, doc: str, line: int, unit: str) -> Evidence:
-    """A computed figure as evidence, in the unit it is written in (a count in `unit`)."""
-    if isinstance(value, Money):
-        return Evidence(value.amount(), value.unit, doc, line, "arithmetic")
-    return Evidence(value, unit, doc, line, "arithmetic")
 
 
 def _rank_projects(q: QueryView, doc: dict, view: IndexView, lowest: bool = False) -> Draft | None:
@@ -250,7 +232,7 @@ def _rank_projects(q: QueryView, doc: dict, view: IndexView, lowest: bool = Fals
         word = "最少" if lowest else "最多"
         draft.text = (f"{who}项目支出（{top['tbl']}）中金额{word}的是“{top['row']}”，"
                       f"{fmt_amount(top['value'], top['unit'])}（共{len(rows)}个项目）。")  # fmt: skip
-        draft.derived.append(Evidence(Decimal(len(rows)), "个", doc["doc"], top["line"], "arithmetic"))
+        draft.derived.append(derive("count", rows))
     else:
         listing = "；".join(f"{f['row']} {fmt_amount(f['value'], f['unit'])}" for f in chosen)
         order = "金额最小的几项，从低到高" if lowest else "金额最大的几项，从高到低"
@@ -266,9 +248,9 @@ def _project_counts(q: QueryView, docs: list[dict], view: IndexView) -> Draft | 
     if not counted:
         return None
     draft = Draft("")
-    for doc, rows in counted:
+    for _doc, rows in counted:
         draft.citations.append(view.cite_fact(rows[0]))
-        draft.derived.append(Evidence(Decimal(len(rows)), "个", doc["doc"], rows[0]["line"], "arithmetic"))
+        draft.derived.append(derive("count", rows))
     listing = "；".join(f"{d['department']}（{d['year']}年）{len(rows)}个" for d, rows in counted)
     lowest = bool(_MIN_WORDS.search(q.question))
     pick_doc, pick_rows = counted[-1] if lowest else counted[0]
@@ -283,14 +265,13 @@ def _prefix_sum(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     rows = [f for f in view.project_rows(doc["doc"]) if (f["row"] or "").startswith(prefix)]
     if not rows:
         return Draft(f"{doc['department']}{doc['year']}年的项目支出表中没有名称以“{prefix}”开头的项目。", refused=True)
-    total = sum((f["value"] for f in rows), Decimal(0))
-    draft = Draft("", facts_used=rows, citations=[view.cite_fact(f) for f in rows])
-    draft.derived.append(Evidence(total, rows[0]["unit"], doc["doc"], rows[0]["line"], "arithmetic"))
-    draft.derived.append(Evidence(Decimal(len(rows)), "个", doc["doc"], rows[0]["line"], "arithmetic"))
+    summed = derive("sum", rows)
+    draft = Draft("", facts_used=rows, citations=[view.cite_fact(f) for f in rows],
+                  derived=[summed, derive("count", rows)])  # fmt: skip
     terms = " + ".join(fmt_amount(f["value"], f["unit"]) for f in rows)
     names = "、".join(f"“{f['row']}”" for f in rows)
-    draft.text = f"名称以“{prefix}”开头的项目有{len(rows)}个：{names}，合计 {terms} = {fmt_amount(total, rows[0]['unit'])}。"
-    draft.figure = fmt_amount(total, rows[0]["unit"])
+    draft.text = f"名称以“{prefix}”开头的项目有{len(rows)}个：{names}，合计 {terms} = {summed.text()}。"
+    draft.figure = summed.text()
     return draft
 
 
@@ -305,9 +286,9 @@ def compose_spending_mix(doc: dict, view: IndexView) -> Draft | None:
     unit = total["unit"]
 
     def share(fact: dict) -> str:
-        value = percent(fact["value"] / total["value"] * 100)
-        draft.derived.append(Evidence(value, "%", doc["doc"], fact["line"], "arithmetic"))
-        return fmt_percent(value)
+        derived = derive("share", [fact, total])
+        draft.derived.append(derived)
+        return derived.text()
 
     parts = [f"{doc['department']}{doc['year']}年支出总计{fmt_amount(total['value'], unit)}。"]
     split = [view.named(doc["doc"], name) for name in ("基本支出", "项目支出")]

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from rag.answer.derive import derive, stated
 from rag.answer.draft import Draft
 from rag.answer.figures import metric_answer
 from rag.answer.match import coverage, projects_written
 from rag.answer.quotes import cite_sentence
-from rag.answer.verify import Evidence
 from rag.store.view import IndexView
 from rag.text.money import fmt_amount
 from rag.understand.query_view import QueryView
@@ -76,17 +76,19 @@ def previous_year_figure(q: QueryView, doc: dict, view: IndexView) -> Draft | No
             continue
         direction, amount = match.group("dir"), match.group("amt")
         unit = current["unit"]
+        cited = cite_sentence(view, doc["doc"], section, match.group(0))
         if direction in {"持平", "相同", "一致"}:
-            delta, previous, op = Decimal(0), current["value"], "="
+            delta, op, derived = Decimal(0), "=", []
         elif amount is None:
             continue
         else:
             delta = Decimal(amount.replace(",", ""))
             up = direction in {"增加", "增长"}
-            previous, op = (current["value"] - delta, "−") if up else (current["value"] + delta, "+")
-        cited = cite_sentence(view, doc["doc"], section, match.group(0))
-        draft = Draft("", citations=[view.cite_fact(current), cited], facts_used=[current])
-        draft.derived.append(Evidence(previous, unit, doc["doc"], current["line"], "arithmetic"))
+            change = stated(doc["doc"], cited.line_start, delta, unit)
+            derived = [derive("difference" if up else "sum", [current, change])]
+            op = "−" if up else "+"
+        previous = derived[0].value if derived else current["value"]
+        draft = Draft("", citations=[view.cite_fact(current), cited], facts_used=[current], derived=derived)
         said = f"与上年{direction}" if delta == 0 else f"比上年{direction}{fmt_amount(delta, unit)}"
         arithmetic = f"{fmt_amount(current['value'], unit)} {op} {fmt_amount(delta, unit)} = " if delta else ""
         draft.text = (f"文件中只有{doc['year']}年的预算，没有{doc['year'] - 1}年的预算表。按{doc['year']}年预算说明，{metric}"

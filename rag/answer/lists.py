@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from rag.answer.derive import derive
 from rag.answer.draft import Draft
 from rag.answer.figures import row_facts
 from rag.answer.quotes import cite_sentence
-from rag.answer.verify import Evidence
 from rag.store.view import IndexView
 from rag.text.money import fmt_amount
 from rag.understand.query_view import QueryView
@@ -75,7 +75,7 @@ def compose_list(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     if not rows:
         return Draft(f"{doc['department']}{doc['year']}年没有符合条件的项目。")
     draft = Draft("", facts_used=rows, citations=[view.cite_fact(f) for f in rows[:12]])
-    draft.derived.append(Evidence(Decimal(len(rows)), "个", doc["doc"], rows[0]["line"], "arithmetic"))
+    draft.derived.append(derive("count", rows))
     listing = "；".join(f"{f['row']} {fmt_amount(f['value'], f['unit'])}" for f in rows[:12])
     what = "上年结转项目" if carried else "项目"
     which = "符合条件的" if q.threshold else ""

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from rag.answer.derive import derive
 from rag.answer.draft import Draft
 from rag.answer.figures import premise_verdict
 from rag.answer.match import coverage, match_projects, quoted, same_project
-from rag.answer.verify import Evidence
 from rag.store.view import IndexView
 from rag.text.money import fmt_amount
 from rag.text.numbers import to_wan
@@ -63,13 +63,13 @@ def _project_sum(q: QueryView, doc: dict, rows: list[dict], view: IndexView) -> 
         chosen = [r for r in view.project_rows(doc["doc"]) if r not in excluded]  # 除了…，剩下的加起来
     if len(chosen) < 2 or len({f["unit"] for f in chosen}) != 1:
         return None
-    total = sum((f["value"] for f in chosen), Decimal(0))
-    draft = Draft("", facts_used=chosen, citations=[view.cite_fact(f) for f in chosen])
-    draft.derived.append(Evidence(total, chosen[0]["unit"], doc["doc"], chosen[0]["line"], "arithmetic"))
+    summed = derive("sum", chosen)
+    total = summed.value
+    draft = Draft("", facts_used=chosen, citations=[view.cite_fact(f) for f in chosen], derived=[summed])
     terms = " + ".join(fmt_amount(f["value"], f["unit"]) for f in chosen)
     who = f"{doc['department']}{doc['year']}年"
     if excluded:
-        draft.derived.append(Evidence(Decimal(len(chosen)), "个", doc["doc"], chosen[0]["line"], "arithmetic"))
+        draft.derived.append(derive("count", chosen))
         names = "、".join(quoted(f["row"]) for f in excluded)
         draft.text = (f"{who}除{names}以外，其余{len(chosen)}个项目合计{fmt_amount(total, chosen[0]['unit'])}"
                       f"（{terms}，见{chosen[0]['tbl']}）。")  # fmt: skip

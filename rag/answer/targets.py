@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from rag.answer.derive import derive, stated
 from rag.answer.draft import Draft
 from rag.answer.match import (
     coverage,
@@ -16,7 +17,6 @@ from rag.answer.match import (
     term_words,
 )
 from rag.answer.quotes import relevant_sentences, sheet_fields
-from rag.answer.verify import Evidence
 from rag.store.view import IndexView
 from rag.text.money import fmt_amount
 from rag.text.similar import similarity
@@ -41,7 +41,7 @@ def sheet_amount_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | Non
     line = sheet["amount_line"] or sheet["line_start"]
     draft = Draft(f"“{sheet['project']}”的{label}为{fmt_amount(value, '元')}（即{fmt_amount(value / 10000, '万元')}，见绩效目标表）。",
                   citations=[view.cite_lines(doc["doc"], part, line, line)])  # fmt: skip
-    draft.derived.append(Evidence(value / 10000, "万元", doc["doc"], line, "arithmetic"))
+    draft.derived.append(derive("convert", [stated(doc["doc"], line, value, "元")], "万元"))
     if period and sheet["annual_total_yuan"] not in (None, "") and Decimal(str(sheet["annual_total_yuan"])) != value:
         annual = Decimal(str(sheet["annual_total_yuan"]))
         draft.text += f"其中本年度资金总额{fmt_amount(annual, '元')}。实施期可能跨多个年度，不等于当年预算。"

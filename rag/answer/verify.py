@@ -1,17 +1,19 @@
 """Every number in an answer, checked against the facts of the cited documents and the cited text.
 
 A number verifies when, after unit conversion (元 ↔ 万元 ↔ 亿元), it equals a stored figure of a cited document,
-a number written in a cited quote, or a figure the answer derived by arithmetic from verified figures. Numbers
-that do not verify are removed from the answer text (the sentence goes), never stated as fact.
+a number written in a cited quote, or a figure the composer derived whose derivation recomputes from the store
+(`evidence_from_derivations`). Numbers that do not verify are removed from the answer text (the sentence goes),
+never stated as fact.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from rag.answer.derive import Derivation, recompute
 from rag.text.numbers import NumberMention, find_numbers, to_wan
 from rag.tolerances import SAME_AMOUNT, SAME_PERCENT
 from rag.types import Citation, NumberCheck
@@ -30,11 +32,28 @@ class Evidence:
     line: int
     how: str
     """'fact', 'cited_text' or 'arithmetic'."""
+    derivation: Derivation | None = None
+    """For 'arithmetic': how the figure was computed (recomputed by the verifier before it becomes evidence)."""
 
 
 def evidence_from_facts(facts: Iterable[dict]) -> list[Evidence]:
     """Fact rows from the store (value Decimal, unit, doc, line)."""
     return [Evidence(Decimal(f["value"]), f["unit"], f["doc"], f["line"], "fact") for f in facts]
+
+
+def evidence_from_derivations(
+    derivations: Iterable[Derivation], fact_of: Callable[[int], dict | None], line_of: Callable[[str, int], str]
+) -> tuple[list[Evidence], list[str]]:
+    """Derived figures that recompute from the store, and why the others do not."""
+    out, failed = [], []
+    for derivation in derivations:
+        why = recompute(derivation, fact_of, line_of)
+        if why:
+            failed.append(f"{derivation.op} = {derivation.value}{derivation.unit}: {why}")
+            continue
+        out.append(Evidence(derivation.value, derivation.unit, derivation.doc, derivation.line, "arithmetic",
+                            derivation))  # fmt: skip
+    return out, failed
 
 
 _YUAN_SOURCE = re.compile(r"绩效目标|[（(]\s*元\s*[）)]|单位[:：]\s*元(?!\S*万)")
@@ -82,7 +101,9 @@ def check_numbers(text: str, evidence: list[Evidence], default_unit: str = "万�
     for mention in find_numbers(text):
         match = _best_match(mention, evidence, default_unit)
         if match:
-            checks.append(NumberCheck(mention.text, mention.value, mention.unit, True, match.doc, match.line, match.how))
+            derivation = match.derivation.to_json() if match.derivation else None
+            checks.append(NumberCheck(mention.text, mention.value, mention.unit, True, match.doc, match.line,
+                                      match.how, derivation))  # fmt: skip
         else:
             checks.append(NumberCheck(mention.text, mention.value, mention.unit, False, how="no matching figure"))
     return checks

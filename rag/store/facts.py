@@ -216,6 +216,16 @@ class FactStore:
         rows = self.conn.execute(sql + " ORDER BY doc, id", args).fetchall()
         return [{**dict(row), "value": Decimal(row["value"])} for row in rows]
 
+    def fact(self, fact_id: int) -> dict | None:
+        """One fact by id (value as Decimal), or None."""
+        row = self.conn.execute("SELECT * FROM facts WHERE id = ?", (fact_id,)).fetchone()
+        return {**dict(row), "value": Decimal(row["value"])} if row else None
+
+    def line(self, doc: str, no: int) -> str:
+        """The text of one stored line ('' when absent)."""
+        row = self.conn.execute("SELECT text FROM lines WHERE doc = ? AND no = ?", (doc, no)).fetchone()
+        return row["text"] if row else ""
+
     def findings(self, doc: str | None = None) -> list[dict]:
         sql = "SELECT * FROM findings" + (" WHERE doc = ?" if doc else "")
         rows = self.conn.execute(sql, (doc,) if doc else ()).fetchall()
