@@ -100,7 +100,8 @@ class Answerer:
         facts = [f for doc in docs for f in self.view.facts(doc)]
         derived, failed = evidence_from_derivations(draft.derived, self.store.fact, self.store.line)
         draft.failed_derivations = failed
-        return evidence_from_facts(facts) + evidence_from_citations(draft.citations) + derived
+        used = [f["id"] for f in draft.facts_used if f.get("id") is not None]
+        return evidence_from_facts(facts, used) + evidence_from_citations(draft.citations) + derived
 
     def _finalize(self, question: str, draft: Draft) -> tuple[str, list[NumberCheck], str]:
         """Verify the built-in text (and the LLM's, when configured); never state an unverified number."""

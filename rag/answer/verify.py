@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from rag.answer.claims import Claim, claimed_figure, claims_in, names_fact, squash
 from rag.answer.derive import Derivation, recompute
+from rag.text.money import fmt_amount
 from rag.text.numbers import NumberMention, find_numbers, to_wan
 from rag.tolerances import SAME_AMOUNT, SAME_PERCENT
 from rag.types import Citation, NumberCheck
@@ -34,11 +36,17 @@ class Evidence:
     """'fact', 'cited_text' or 'arithmetic'."""
     derivation: Derivation | None = None
     """For 'arithmetic': how the figure was computed (recomputed by the verifier before it becomes evidence)."""
+    fact: dict | None = None
+    """For 'fact': the store row (its name, row label, table and origin are what a claim is bound to)."""
+    used: bool = False
+    """For 'fact': the composer stated this fact (the sentence was built from it)."""
 
 
-def evidence_from_facts(facts: Iterable[dict]) -> list[Evidence]:
-    """Fact rows from the store (value Decimal, unit, doc, line)."""
-    return [Evidence(Decimal(f["value"]), f["unit"], f["doc"], f["line"], "fact") for f in facts]
+def evidence_from_facts(facts: Iterable[dict], used: Iterable[int] = ()) -> list[Evidence]:
+    """Fact rows from the store (value Decimal, unit, doc, line); `used`: ids of the facts the composer stated."""
+    stated = set(used)
+    return [Evidence(Decimal(f["value"]), f["unit"], f["doc"], f["line"], "fact", fact=f, used=f.get("id") in stated)
+            for f in facts]  # fmt: skip
 
 
 def evidence_from_derivations(
@@ -96,23 +104,66 @@ def _same_quantity(mention: NumberMention, evidence: Evidence, default_unit: str
 
 
 def check_numbers(text: str, evidence: list[Evidence], default_unit: str = "万元") -> list[NumberCheck]:
-    """A NumberCheck for every number in `text`, in order."""
+    """A NumberCheck for every number in `text`, in order, each bound to what its sentence claims it is."""
+    names = {e.fact["name"] for e in evidence if e.fact and e.fact.get("name")}
     checks = []
-    for mention in find_numbers(text):
-        match = _best_match(mention, evidence, default_unit)
+    for claim in claims_in(text):
+        mention = claim.mention
+        match, why = _bind(claim, [e for e in evidence if _same_quantity(mention, e, default_unit)], evidence, names)
         if match:
             derivation = match.derivation.to_json() if match.derivation else None
             checks.append(NumberCheck(mention.text, mention.value, mention.unit, True, match.doc, match.line,
                                       match.how, derivation))  # fmt: skip
         else:
-            checks.append(NumberCheck(mention.text, mention.value, mention.unit, False, how="no matching figure"))
+            checks.append(NumberCheck(mention.text, mention.value, mention.unit, False, how=why))
     return checks
 
 
-def _best_match(mention: NumberMention, evidence: list[Evidence], default_unit: str) -> Evidence | None:
-    order = {"fact": 0, "arithmetic": 1, "cited_text": 2}
-    matches = [e for e in evidence if _same_quantity(mention, e, default_unit)]
-    return min(matches, key=lambda e: order.get(e.how, 3)) if matches else None
+def _bind(claim: Claim, matches: list[Evidence], evidence: list[Evidence], names: set[str]) -> tuple[Evidence | None, str]:
+    """The evidence this number is, or why none: a stated table fact, a recomputed derivation, then — unless the
+    claim names a key figure whose table gives another value — a fact the claim names or the cited text."""
+    conflict = _conflict(claim, evidence, names)
+    if conflict:
+        return None, conflict
+    facts = [e for e in matches if e.how == "fact"]
+    stated = [e for e in facts if e.used and e.fact and e.fact.get("origin") == "table"]
+    if stated:
+        return stated[0], ""
+    derived = [e for e in matches if e.how == "arithmetic"]
+    if derived:
+        return derived[0], ""
+    bound = [e for e in facts if e.used or (e.fact and names_fact(claim, e.fact))]
+    if bound:
+        return min(bound, key=lambda e: (not e.used, (e.fact or {}).get("origin") != "table")), ""
+    cited = [e for e in matches if e.how == "cited_text"]
+    if cited:
+        return cited[0], ""
+    return None, "only elsewhere in the document" if facts else "no matching figure"
+
+
+_VARIANT = re.compile(r"预算|决算|调整|年初|全年|执行")
+"""Columns of the same figure's row that state it too: 年初预算数 / 调整预算数 / 决算数 of a 决算 table."""
+
+
+def _conflict(claim: Claim, evidence: list[Evidence], names: set[str]) -> str:
+    """'文件表格中X为…' when the claim names key figure X as an amount and no table cell of X's rows equals it."""
+    if claim.mention.unit not in _MONEY | {""}:
+        return ""
+    name = claimed_figure(claim, names)
+    if name is None:
+        return ""
+    tables = [e for e in evidence if e.fact and e.fact.get("origin") == "table"]
+    rows = {(e.doc, e.fact["tbl"], e.line) for e in tables if e.fact.get("name") == name}
+    if not rows:
+        return ""
+    key = squash(name)
+    cells = [e for e in tables if ((e.doc, e.fact["tbl"], e.line) in rows and _VARIANT.search(e.fact.get("col") or ""))
+             or e.fact.get("name") == name
+             or any(key in squash(e.fact.get(field) or "") for field in ("row", "col", "tbl"))]  # fmt: skip
+    if any(_same_quantity(claim.mention, e, "万元") for e in cells):
+        return ""  # the figure of another of its tables (一般公共预算安排基本支出表's 合计), or another column
+    table = next(e for e in cells if e.fact.get("name") == name)
+    return f"文件表格中{name}为{fmt_amount(table.value, table.unit)}（{table.fact['tbl']}）"
 
 
 _SENTENCE_RE = re.compile(r"[^。！？!?\n]*[。！？!?\n]?")
@@ -140,6 +191,8 @@ def verify_answer_text(text: str, evidence: list[Evidence], default_unit: str = 
     checks = check_numbers(text, evidence, default_unit)
     safe, removed = drop_unverified(text, checks)
     if removed:
-        safe = (safe + "\n" if safe else "") + "（有数字无法与文件中的表格核对一致，已略去。）"
+        instead = list(dict.fromkeys(c.how for c in checks if not c.verified and c.how.startswith("文件表格中")))
+        note = "；".join(instead) + "。" if instead else "（有数字无法与文件中的表格核对一致，已略去。）"
+        safe = (safe + "\n" if safe else "") + note
         checks = check_numbers(safe, evidence, default_unit)
     return safe, checks
