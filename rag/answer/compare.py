@@ -8,6 +8,7 @@ from decimal import Decimal
 from rag.answer.derive import derive
 from rag.answer.draft import Draft
 from rag.answer.figures import row_facts
+from rag.answer.match import projects_listed
 from rag.store.view import IndexView
 from rag.text.money import Money, fmt_amount, fmt_percent
 from rag.understand.query_view import QueryView
@@ -60,6 +61,9 @@ def compose_compare(q: QueryView, docs: list[dict], view: IndexView) -> Draft | 
             return _shares(q, doc, view) if len(q.metrics) >= 2 else _share(q, doc, view)
         if op == "diff" and len(q.metrics) >= 2:
             return _metric_difference(q, doc, view)
+        listed = projects_listed(q.question, view.project_rows(doc["doc"])) if op in {"rank", "max", "min"} else []
+        if len(listed) >= 2:
+            return _rank_listed(listed, doc, view, lowest=op == "min" or bool(_MIN_WORDS.search(q.question)))
         if op == "rank" or (not q.metrics and op in {"max", "min"}):
             return _rank_projects(q, doc, view, lowest=op == "min" or bool(_MIN_WORDS.search(q.question)))
         return None
@@ -238,6 +242,21 @@ def _rank_projects(q: QueryView, doc: dict, view: IndexView, lowest: bool = Fals
         order = "金额最小的几项，从低到高" if lowest else "金额最大的几项，从高到低"
         draft.text = f"{who}项目支出（{chosen[0]['tbl']}）{order}：{listing}。"
     draft.figure = fmt_amount(chosen[0]["value"], chosen[0]["unit"])
+    return draft
+
+
+def _rank_listed(listed: list[dict], doc: dict, view: IndexView, lowest: bool) -> Draft:
+    """The projects the question lists, ordered by amount (on Money: a 元 row beside 万元 rows is fine)."""
+    ordered = sorted(listed, key=lambda f: _key(_amount(f)), reverse=not lowest)
+    draft = Draft("", facts_used=ordered, citations=[view.cite_fact(f) for f in ordered],
+                  derived=[derive("count", ordered)])  # fmt: skip
+    word, order = ("最少", "从低到高") if lowest else ("最多", "从高到低")
+    listing = " ＞ ".join(f"“{f['row']}”{_written(f)}" for f in ordered) if not lowest else " ＜ ".join(
+        f"“{f['row']}”{_written(f)}" for f in ordered)  # fmt: skip
+    top = ordered[0]
+    draft.text = (f"{doc['department']}{doc['year']}年这{len(ordered)}个项目中预算{word}的是“{top['row']}”，{_written(top)}"
+                  f"（{order}：{listing}；见{top['tbl']}）。")  # fmt: skip
+    draft.figure = _written(top)
     return draft
 
 

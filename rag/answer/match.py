@@ -120,3 +120,26 @@ def absent_terms(q: QueryView, doc: dict, view: IndexView) -> list[str]:
         if term in text or (words and all(w in text for w in words)):
             return []
     return sorted(terms, key=len, reverse=True)[:1]
+
+
+_QUOTED = re.compile(r"[“\"]([^”\"]{2,40})[”\"]")
+_LIST_SEPARATORS = re.compile(r"[、，,；;？?。！!]|和|与|及|以及|还有")
+
+
+def projects_listed(question: str, rows: list[dict]) -> list[dict]:
+    """The projects a question lists one by one ('A、B和“C”，哪个最多'): for each listed piece (a quoted name is
+    one piece), the one row that its longest tail of ≥ 4 characters names nearly whole (coverage ≥ 0.95)."""
+    pieces = _QUOTED.findall(question)
+    rest = _QUOTED.sub("、", question)
+    pieces += [p for p in _LIST_SEPARATORS.split(rest) if len(p) >= 4]
+    chosen: list[dict] = []
+    for piece in pieces:
+        piece = re.sub(r"\s", "", piece)
+        for start in range(0, len(piece) - 3):
+            found = [r for r in rows if coverage(piece[start:], r["row"] or "") >= 0.95]
+            if found:
+                if len(found) == 1 and found[0] not in chosen:
+                    chosen.append(found[0])
+                break
+    return chosen
+

@@ -11,7 +11,7 @@ import re
 from rag.answer.compare import share_answer
 from rag.answer.draft import Draft
 from rag.answer.figures import row_facts
-from rag.answer.match import named_projects
+from rag.answer.match import named_projects, projects_written
 from rag.store.view import IndexView
 from rag.understand.flags import normalize_question
 from rag.understand.query_view import QueryView
@@ -65,7 +65,12 @@ def named_share(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
 
 
 def _part(q: QueryView, doc: dict, view: IndexView, whole_name: str) -> tuple[str, dict | None]:
-    """The figure whose share is asked: a named figure other than the whole, else a project the question names."""
+    """The figure whose share is asked: a project whose name the question writes out, else a named figure other
+    than the whole, else a project the question names by its words."""
+    rows = view.project_rows(doc["doc"]) + view.project_rows(doc["doc"], carried=True)
+    written = [p for p in projects_written(q.question, rows) if p["row"] != whole_name]
+    if written:
+        return f"“{written[0]['row']}”", written[0]
     for metric in q.metrics:
         if metric != whole_name:
             facts = view.named(doc["doc"], metric) or row_facts(view, doc["doc"], metric)

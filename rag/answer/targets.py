@@ -18,10 +18,12 @@ from rag.answer.match import (
 )
 from rag.answer.quotes import relevant_sentences, sheet_fields
 from rag.store.view import IndexView
-from rag.text.money import fmt_amount
+from rag.text.money import Money, fmt_amount
 from rag.text.similar import similarity
 from rag.understand.query_view import QueryView
 
+_REST_RE = re.compile(r"多出|多多少|差多少|相差|差额|还有多少|剩下|剩余|没排|未安排|以后")
+"""The question asks what the multi-year total holds beyond this year's amount."""
 SHEET_AMOUNT_RE = re.compile(r"年度资金|实施期|资金总额|多少元|几元|总投资|全部资金|整个项目")
 
 
@@ -45,6 +47,12 @@ def sheet_amount_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | Non
     if period and sheet["annual_total_yuan"] not in (None, "") and Decimal(str(sheet["annual_total_yuan"])) != value:
         annual = Decimal(str(sheet["annual_total_yuan"]))
         draft.text += f"其中本年度资金总额{fmt_amount(annual, '元')}。实施期可能跨多个年度，不等于当年预算。"
+        if _REST_RE.search(q.question):
+            rest = derive("difference", [stated(doc["doc"], line, value, "元"), stated(doc["doc"], line, annual, "元")])
+            draft.derived.append(rest)
+            draft.text += (f"实施期总额比本年度多 {fmt_amount(value, '元')} − {fmt_amount(annual, '元')} = {rest.text()}"
+                           f"（约{Money.of(rest.value, rest.unit).text('万元')}），即不在本年度安排的部分。")  # fmt: skip
+            draft.figure = rest.text()
     draft.figure = fmt_amount(value, "元")
     return draft
 
