@@ -13,7 +13,7 @@ from rag.store.view import IndexView
 from rag.text.money import Money, fmt_amount, fmt_percent
 from rag.understand.query_view import QueryView
 
-_MAX = re.compile(r"最多|最高|最大|哪个.*多|谁.*多")
+_MAX = re.compile(r"最多|最高|最大|哪个.*多|谁.*多|排(?:在)?第一|第一名|居首")
 _MIN = re.compile(r"最少|最低|最小|哪个.*少|谁.*少")
 _DIFF = re.compile(r"差多少|相差|差距|差额|多多少|少多少|高多少|低多少|大多少|小多少|贵多少")
 _SUM = re.compile(r"一共|合计|总共|加起来|总和|共计")
