@@ -21,7 +21,7 @@ from rag.answer.match import match_projects
 from rag.answer.passages import compose_from_passages
 from rag.answer.projects import project_by_words
 from rag.answer.shares import named_share
-from rag.answer.targets import ALL_TARGETS_RE, indicator_answer
+from rag.answer.targets import ALL_TARGETS_RE, SHEETS_TOTAL_RE, indicator_answer, sheets_total
 from rag.store.view import IndexView
 from rag.text.money import fmt_amount
 from rag.understand.query_view import QueryView
@@ -80,6 +80,8 @@ def _one_document_case(q: QueryView, question: str, doc: dict, view: IndexView) 
         return compose_spending_mix(doc, view)  # 钱主要花在哪
     if q.departments and not (q.metrics or q.terms or q.premise) and q.intent in {"lookup", ""}:
         return department_summary(doc, view)  # 吕梁审批局？ — its key figures
+    if SHEETS_TOTAL_RE.search(question) and (total := sheets_total(doc, view)):
+        return total  # 绩效目标表的年度资金加起来
     if ALL_TARGETS_RE.search(question) and (q.terms or q.metrics):
         return indicator_answer(q, doc, view)  # 房租物业费项目有哪些绩效指标
     if q.terms and q.intent == "list" and PROJECT_USE_RE.search(question):

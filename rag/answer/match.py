@@ -123,14 +123,15 @@ def absent_terms(q: QueryView, doc: dict, view: IndexView) -> list[str]:
 
 
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,40})[”\"]")
-_LIST_SEPARATORS = re.compile(r"[、，,；;？?。！!]|和|与|及|以及|还有")
+_LIST_SEPARATORS = re.compile(r"[、，,；;：:？?。！!]|加上|再加|和|与|及|以及|还有")
+_AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|万|元)?")
 
 
 def projects_listed(question: str, rows: list[dict]) -> list[dict]:
     """The projects a question lists one by one ('A、B和“C”，哪个最多'): for each listed piece (a quoted name is
     one piece), the one row that its longest tail of ≥ 4 characters names nearly whole (coverage ≥ 0.95)."""
     pieces = _QUOTED.findall(question)
-    rest = _QUOTED.sub("、", question)
+    rest = _AMOUNT.sub("、", _QUOTED.sub("、", question))  # '运行经费125.45万，加上…': the amount is not the name
     pieces += [p for p in _LIST_SEPARATORS.split(rest) if len(p) >= 4]
     chosen: list[dict] = []
     for piece in pieces:

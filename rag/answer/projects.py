@@ -8,7 +8,7 @@ from decimal import Decimal
 from rag.answer.derive import derive
 from rag.answer.draft import Draft
 from rag.answer.figures import premise_verdict
-from rag.answer.match import coverage, match_projects, quoted, same_project
+from rag.answer.match import coverage, match_projects, projects_listed, quoted, same_project
 from rag.store.view import IndexView
 from rag.text.money import fmt_amount
 from rag.text.numbers import to_wan
@@ -55,6 +55,9 @@ def _premise_is_sheet_amount(q: QueryView, doc: dict, view: IndexView, fact: dic
 def _project_sum(q: QueryView, doc: dict, rows: list[dict], view: IndexView) -> Draft | None:
     """Several named projects and 一共多少: each amount and their sum, with the arithmetic."""
     chosen = _projects_per_term(q.terms, rows)
+    listed = projects_listed(q.question, rows)
+    if len(listed) > len(chosen):
+        chosen = listed  # the question lists them one by one ('A、B和C合起来')
     if len(chosen) < 2:
         chosen = match_projects(q.terms, rows)  # 政务工作运行经费一共多少: the Z… and J… rows of that name
     excluded: list[dict] = []

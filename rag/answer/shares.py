@@ -13,6 +13,7 @@ from rag.answer.draft import Draft
 from rag.answer.figures import row_facts
 from rag.answer.match import named_projects, projects_written
 from rag.store.view import IndexView
+from rag.text.money import fmt_amount
 from rag.understand.flags import normalize_question
 from rag.understand.query_view import QueryView
 from rag.understand.terms import find_metrics
@@ -59,8 +60,11 @@ def named_share(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         return Draft(f"{doc['department']}{doc['year']}年{doc['scope']}{doc['kind']}没有写明{whole_name}，所以无法算出这个比例。",
                      refused=True)  # fmt: skip
     part_name, part = _part(q, doc, view, whole_name)
-    if part is None:
-        return None
+    if part is None:  # never a share of another total: say what is missing
+        return Draft(f"{doc['department']}{doc['year']}年{doc['scope']}{doc['kind']}中，{whole_name}为"
+                     f"{fmt_amount(whole_facts[0]['value'], whole_facts[0]['unit'])}，但没有找到问题所说那一部分的金额，"
+                     f"所以算不出它占{whole_name}的比例。", citations=[view.cite_fact(whole_facts[0])],
+                     facts_used=[whole_facts[0]], refused=True)  # fmt: skip
     return share_answer(part_name, part, whole_name, whole_facts[0], doc, view)
 
 

@@ -198,3 +198,27 @@ def indicator_answer(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
                   citations=[citation])  # fmt: skip
     draft.figure = best["target"]
     return draft
+
+
+SHEETS_TOTAL_RE = re.compile(r"绩效(?:目标)?(?:申报)?表.{0,16}(?:加起来|合计|一共|总共|总和|共计|加总|合起来|总额)")
+"""'把绩效目标表的年度资金全加起来': the sum over every performance sheet of the document."""
+
+
+def sheets_total(doc: dict, view: IndexView) -> Draft | None:
+    """The 年度资金总额 of every project sheet added up (a project with two sheets counted once), in 元 and 万元."""
+    sheets: dict[str, dict] = {}
+    for fact in view.facts(doc["doc"]):
+        if fact["col"] == "年度资金总额" and fact["unit"] == "元" and (fact["tbl"] or "").startswith("项目支出绩效目标表"):
+            sheets.setdefault(fact["row"], fact)
+    if len(sheets) < 2:
+        return None
+    facts = list(sheets.values())
+    summed = derive("sum", facts)
+    terms = " + ".join(fmt_amount(f["value"], f["unit"]) for f in facts)
+    draft = Draft("", facts_used=facts, citations=[view.cite_fact(f) for f in facts],
+                  derived=[summed, derive("count", facts)])  # fmt: skip
+    draft.text = (f"{doc['department']}{doc['year']}年{doc['scope']}{doc['kind']}附有{len(facts)}个项目的绩效目标表"
+                  f"（同一项目的重复表只计一次），年度资金总额合计 {terms} = {summed.text()}"
+                  f"（即{Money.of(summed.value, summed.unit).text('万元')}）。")  # fmt: skip
+    draft.figure = summed.text()
+    return draft
