@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 
 from rag.answer.compare import share_answer
+from rag.answer.derive import derive
 from rag.answer.draft import Draft
 from rag.answer.figures import row_facts
 from rag.answer.match import named_projects, projects_written
 from rag.store.view import IndexView
-from rag.text.money import fmt_amount
+from rag.text.money import Money, fmt_amount
 from rag.understand.flags import normalize_question
 from rag.understand.query_view import QueryView
 from rag.understand.terms import find_metrics
@@ -48,10 +49,10 @@ def named_share(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     words = named_whole(q.question)
     if not words:
         return None
-    wholes, _ = find_metrics(normalize_question(words), [])
+    wholes, _ = find_metrics(normalize_question(words.replace("钱", "资金")), [])  # 项目的钱 = 项目资金
     if _BROADER.search(words) or not wholes:
         if not _BROADER.search(words):
-            return None  # the whole is a word we cannot place: let the other composers try
+            return _unplaced(words, q, doc)
         return Draft(f"{doc['department']}{doc['year']}年{doc['scope']}{doc['kind']}只公开本单位的数字，没有写明“{words}”，"
                      "所以无法算出这个比例。", refused=True)  # fmt: skip
     whole_name = wholes[0]
@@ -60,6 +61,8 @@ def named_share(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
         return Draft(f"{doc['department']}{doc['year']}年{doc['scope']}{doc['kind']}没有写明{whole_name}，所以无法算出这个比例。",
                      refused=True)  # fmt: skip
     part_name, part = _part(q, doc, view, whole_name)
+    if part is not None and whole_name == "项目支出" and (table_total := _table_total(part, doc, view)):
+        return _same_table_share(part_name, part, table_total, whole_facts[0], doc, view)
     if part is None:  # never a share of another total: say what is missing
         return Draft(f"{doc['department']}{doc['year']}年{doc['scope']}{doc['kind']}中，{whole_name}为"
                      f"{fmt_amount(whole_facts[0]['value'], whole_facts[0]['unit'])}，但没有找到问题所说那一部分的金额，"
@@ -84,3 +87,47 @@ def _part(q: QueryView, doc: dict, view: IndexView, whole_name: str) -> tuple[st
     if projects:
         return f"“{projects[0]['row']}”", projects[0]
     return "", None
+
+
+_FILLER = re.compile(r"今年|本年|当年|全年|这个|那个|该|其|的|里面|里|中|了|[，,\s]")
+
+
+def _unplaced(words: str, q: QueryView, doc: dict) -> Draft | None:
+    """The question names a whole we cannot place: ask, rather than divide by another total; None when the words
+    are only the department, the year and fillers (then the whole is the usual one)."""
+    rest = words
+    for match in q.departments:
+        rest = rest.replace(getattr(match, "text", "") or "", "")
+    rest = _FILLER.sub("", rest.replace(doc["department"], ""))
+    if len(rest) < 2:
+        return None
+    return Draft(f"没能在{doc['department']}{doc['year']}年{doc['scope']}{doc['kind']}中确定“{words}”对应哪一个总数，"
+                 "所以没有计算比例。可以换成文件里的说法再问，例如“占项目支出的比例”“占三公经费的比例”。", refused=True)  # fmt: skip
+
+
+def _table_total(part: dict, doc: dict, view: IndexView) -> dict | None:
+    """The total row of the project table a project row stands in (表12's unit row), if it states one."""
+    projects = {f["id"] for f in view.project_rows(doc["doc"]) + view.project_rows(doc["doc"], carried=True)}
+    if part.get("id") not in projects:
+        return None
+    totals = [f for f in view.facts(doc["doc"]) if f["tbl"] == part["tbl"] and f["col"] == part["col"]
+              and f["id"] not in projects and f["unit"] == part["unit"] and f["value"] >= part["value"]]  # fmt: skip
+    return max(totals, key=lambda f: f["value"]) if totals else None
+
+
+def _same_table_share(part_name: str, part: dict, table_total: dict, whole: dict, doc: dict,
+                      view: IndexView) -> Draft | None:  # fmt: skip
+    """A project's share of its own table's total (same scope: 本年预算), with its share of the document's
+    项目支出 (which may hold more, such as 上年结转) beside it when the two totals differ."""
+    draft = share_answer(part_name, part, f"{part['tbl']}合计", table_total, doc, view)
+    same = table_total["value"] == whole["value"] and table_total["unit"] == whole["unit"]
+    if draft is None or same or not whole["value"]:
+        return draft
+    broader = derive("share", [part, whole])
+    draft.derived.append(broader)
+    draft.facts_used.append(whole)
+    draft.citations.append(view.cite_fact(whole))
+    draft.text += (f"若按{whole['tbl']}的项目支出{fmt_amount(whole['value'], whole['unit'])}计，则占"
+                   f"{Money.from_fact(part).text(whole['unit'])} ÷ {fmt_amount(whole['value'], whole['unit'])} = "
+                   f"{broader.text()}。")  # fmt: skip
+    return draft

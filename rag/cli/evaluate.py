@@ -105,6 +105,8 @@ def format_summary(summary: dict, title: str = "budgetqa eval") -> str:
         f"refusals: {refusal['refused']} given; precision {_pct(refusal['precision'])} (refusal acceptable), "
         f"recall {_pct(refusal['recall'])} of {refusal['should_refuse']} unanswerable"
     )
+    if "wrong_verified" in summary:
+        lines.append(f"wrong answers stating verified numbers: {summary['wrong_verified']}")
     if latency["n"]:
         lines.append(
             f"latency: p50 {latency['p50']:.1f} ms, p95 {latency['p95']:.1f} ms over {latency['n']} answers"

@@ -311,7 +311,8 @@ def _share(flags: list[bool | None]) -> tuple[int, int]:
 
 
 def summarize(scores: list[QuestionScore]) -> dict:
-    """Per-type and overall figures: accuracy, citations, verified numbers, refusals, latency."""
+    """Per-type and overall figures: accuracy, citations, verified numbers, refusals, latency, and how many wrong
+    answers (not refusals) still state verified numbers ('wrong_verified': a ✓ the reader would trust)."""
     groups = {t: [s for s in scores if s.type == t] for t in TYPES}
     groups.update({t: [s for s in scores if s.type == t] for t in {s.type for s in scores} - set(TYPES)})
     rows = {t: _group_row(g) for t, g in groups.items() if g}
@@ -327,6 +328,7 @@ def summarize(scores: list[QuestionScore]) -> dict:
             "recall": _ratio(sum(s.refused for s in should), len(should)),
             "should_refuse": len(should),
         },
+        "wrong_verified": sum(1 for s in scores if not s.correct and not s.refused and s.numbers_verified),
         "latency_ms": {
             "n": len(latencies),
             "p50": percentile(latencies, 50),
