@@ -130,3 +130,29 @@ def parse_target(target: str) -> tuple[str, Decimal | None, str]:
     value = parse_decimal(match.group("num"))
     unit = canonical_unit(match.group("unit")) or folded[match.end() :].strip()[:8]
     return comparator or ("=" if value is not None else ""), value, unit
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
+              "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}  # fmt: skip
+_CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+CN_NUMERALS = "".join(_CN_DIGITS) + "".join(_CN_UNITS)
+"""Chinese numerals, everyday (一百二十) and 大写 as on cheques and contracts (壹佰贰拾)."""
+
+
+def cn_number(text: str) -> Decimal | None:
+    """'三千一百零八' → 3108, '壹佰' → 100, '二〇二四' → 2024, '3108' → 3108; None for anything else."""
+    if re.fullmatch(r"\d+(?:\.\d+)?", text.replace(",", "")):
+        return Decimal(text.replace(",", ""))
+    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
+        return None
+    if not any(ch in _CN_UNITS for ch in text):
+        return Decimal("".join(str(_CN_DIGITS[ch]) for ch in text))  # digit by digit: 二〇二四
+    total, digit = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        else:
+            total += (digit or 1) * _CN_UNITS[ch]
+            digit = 0
+    return Decimal(total + digit)
+

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from rag.text.numbers import CN_NUMERALS, cn_number
+
 Span = tuple[int, int]
 
 
@@ -72,48 +74,15 @@ def _simplified(text: str) -> str:
 
 
 # --- numbers ------------------------------------------------------------------------------------------------------
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_NUM = "零〇一二两三四五六七八九十百千"
+_CN_NUM = CN_NUMERALS
 _UNIT_MAP = {"万块": "万元", "万块钱": "万元", "万": "万元", "万元": "万元", "亿": "亿元", "亿元": "亿元", "元": "元", "块": "元", "块钱": "元", "千元": "千元",
              "%": "%", "辆": "辆", "个": "个", "人": "人", "名": "人", "平方米": "平方米", "平米": "平方米", "平": "平方米",
              "项": "项"}  # fmt: skip
 _UNIT_RE = r"万元|亿元|千元|块钱|平方米|平米|万|亿|元|块|%|辆|个|人|名|项|平(?!台|均)"
 _AMOUNT_RE = re.compile(
-    rf"(?P<num>(?<![\d.])\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|(?<![\d.])\d+(?:\.\d+)?|[{_CN_NUM}]+)(?P<unit>{_UNIT_RE})?"
+    rf"(?P<num>(?<![\d.])\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|(?<![\d.])\d+(?:\.\d+)?|[{_CN_NUM}]+)(?:\s?(?P<unit>{_UNIT_RE}))?"
 )
 _PERCENT_RE = re.compile(rf"百分之(?P<num>[\d.]+|[{_CN_NUM}]+)|(?P<cheng>[一二两三四五六七八九十])成")
-
-
-def cn_number(text: str) -> Decimal | None:
-    """'三千一百零八' → 3108, '二〇二四' → 2024, '3108' → 3108; None for anything else."""
-    if re.fullmatch(r"\d+(?:\.\d+)?", text.replace(",", "")):
-        return Decimal(text.replace(",", ""))
-    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
-        return None
-    if not any(ch in _CN_UNITS for ch in text):
-        return Decimal("".join(str(_CN_DIGITS[ch]) for ch in text))  # digit by digit: 二〇二四
-    total, digit = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        else:
-            total += (digit or 1) * _CN_UNITS[ch]
-            digit = 0
-    return Decimal(total + digit)
 
 
 @dataclass(frozen=True)
