@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from rag.text.numbers import cn_number as _cn_decimal
 from rag.text.numbers import normalize_text
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CN_NUMBER = "[一二三四五六七八九十]+"
 _TITLE_NUMBER_RE = re.compile(
     rf"^(?:表\s*({_CN_NUMBER}|\d+)|({_CN_NUMBER}|\d{{1,2}})\s*[.．、]|(?:预算|部门|单位)?公开\s*0?(\d+)\s*表|"
@@ -19,17 +19,9 @@ LABEL_RE = re.compile(
 
 
 def cn_number(text: str) -> int | None:
-    """'十二' → 12, '3' → 3."""
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + _CN_DIGITS.get(text[1:], 0)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return _CN_DIGITS.get(tens, 0) * 10 + _CN_DIGITS.get(ones, 0)
-    return _CN_DIGITS.get(text)
+    """'十二' → 12, '3' → 3 (the one Chinese-numeral reader of rag.text.numbers)."""
+    value = _cn_decimal(text)
+    return int(value) if value is not None else None
 
 
 def label_number(label: str) -> int | None:
