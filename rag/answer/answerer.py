@@ -65,7 +65,7 @@ class Answerer:
         """Answer one question (with earlier questions of the conversation as `history`)."""
         started = time.perf_counter()
         timings: dict[str, float] = {}
-        query = understand(question, self.catalog(), history or [])
+        query = understand(question, self.catalog(), history or [], self.view.project_names)
         timings["understand_ms"] = _ms(started)
         t0 = time.perf_counter()
         draft = compose(query, question, self.context)

@@ -161,6 +161,14 @@ class IndexView:
         projects = [f for f in rows.values() if not _is_aggregate_row(f["row"], department)]
         return projects
 
+    @cached_property
+    def project_names(self) -> tuple[str, ...]:
+        """Every project name of the loaded documents (表12/表13 rows and performance sheets), longest first: the
+        index's own words, which a question's words are read against before they are taken for a department."""
+        names = {f["row"] for d in self.documents for f in self.project_rows(d["doc"]) + self.project_rows(d["doc"], True)}
+        names |= {t["project"] for d in self.documents for t in self.targets(d["doc"])}
+        return tuple(sorted((n for n in names if n and len(n) >= 4), key=len, reverse=True))
+
     def cite_fact(self, fact: dict) -> Citation:
         info = self.doc_info(fact["doc"])
         quote = fact.get("quote") or self.line(fact["doc"], fact["line"])

@@ -117,14 +117,14 @@ def find_amounts(text: str) -> list[Amount]:
 
 # --- years --------------------------------------------------------------------------------------------------------
 _YEAR_RE = re.compile(
-    r"(?P<full>(?<![\d.])(?:19|20)\d{2}(?![\d.万亿元%个辆人]))(?:年度|年)?"
+    r"(?P<full>(?<![\d.])(?:19|20)\d{2}(?![\d.万亿元%个辆人块项次套台平]|\s*(?:块|元|万|亿)))(?:年度|年)?"
     r"|(?P<short>(?<![\d.])\d{2})年(?!代)"
     r"|(?P<cn>[二〇零一三四五六七八九]{4})年"
-    r"|(?P<rel>今年|去年(?!结转|剩|结余)|前年|明年|本年度(?!收入|支出))"
+    r"|(?P<rel>今年|去年(?!结转|剩|结余)|上一年(?!结转|剩|结余)|前一年|前年|明年|下一年|本年度(?!收入|支出))"
 )
 _COMPARE_BEFORE = re.compile(r"(比|较|比起|相比|相较|对比|同|与|和|跟)$")
 _COMPARE_AFTER = re.compile(r"^(相比|比较|对比|比|相较|来比)")
-_RELATIVE = {"今年": 0, "本年度": 0, "去年": -1, "前年": -2, "明年": 1}
+_RELATIVE = {"今年": 0, "本年度": 0, "去年": -1, "上一年": -1, "前一年": -1, "前年": -2, "明年": 1, "下一年": 1}
 
 
 def find_years(text: str, latest: int | None) -> Years:
@@ -244,7 +244,7 @@ def find_premise(text: str, taken: list[Span], coerced: bool = False) -> tuple[P
         before = text[max(0, amount.start - 3) : amount.start]
         if _CHANGE_BEFORE.search(before) and not tagged:
             continue  # 少了1万 is the change asked about, not a claim about the figure
-        strong = re.search(r"(才|只有|仅仅|仅|只|竟然|居然|高达|足足|整整)$", before)
+        strong = re.search(r"(才|只有|只要|只需|只花|才花|仅仅|仅|只|竟然|居然|高达|足足|整整)$", before)
         if strong or tagged:
             value = amount.value * 1000 if amount.unit == "千元" else amount.value
             unit = {"千元": "元", "零": ""}.get(amount.unit, amount.unit)

@@ -147,21 +147,50 @@ _FOLLOW_UP_RE = re.compile(r"^(?:那么?|那个|还有|另外|再问|再看|换�
 
 
 def understand(
-    question: str, catalog: Sequence[DocInfo | Mapping], history: list[str] | None = None
+    question: str, catalog: Sequence[DocInfo | Mapping], history: list[str] | None = None,
+    projects: Sequence[str] = (),
 ) -> Query:
     """How `question` is to be answered from the loaded documents `catalog`; `history` holds the earlier questions
-    of the same conversation, oldest first."""
+    of the same conversation, oldest first; `projects`: the index's project names (a name the question writes is
+    a project, not a department: 二厅综合改造费 does not name 综改区)."""
     docs = [DocInfo.of(item) for item in catalog]
     previous: Query | None = None
     for earlier in history or []:
-        previous = _understand_one(earlier, docs, previous)
-    return _understand_one(question, docs, previous)
+        previous = _understand_one(earlier, docs, previous, projects)
+    return _understand_one(question, docs, previous, projects)
 
 
-def _understand_one(question: str, docs: list[DocInfo], previous: Query | None) -> Query:
+def _project_spans(text: str, projects: Sequence[str]) -> list[Span]:
+    """Where the question writes a project name of the index (without its Z/J/X funding prefix) or its tail."""
+    spans: list[Span] = []
+    for name in projects:
+        bare = re.sub(r"^[A-Z]{1,2}(?=[\u4e00-\u9fff])", "", name)
+        for start in range(0, len(bare) - _MIN_TAIL + 1):  # the name, or its tail (政务大厅二厅综合改造费 → 二厅综合改造费)
+            at = text.find(bare[start:])
+            if at >= 0:
+                if not any(s <= at < e for s, e in spans):
+                    spans.append((at, at + len(bare) - start))
+                break
+    return spans
+
+
+_MIN_TAIL = 5
+"""The shortest tail of a project name that stands for it (综合改造费); 4 would take 运行经费 for a project."""
+
+
+def _understand_one(question: str, docs: list[DocInfo], previous: Query | None, projects: Sequence[str] = ()) -> Query:
     text, injection = strip_injection(normalize_question(question))
     query = Query(question=question, text=text, injection=injection)
-    found = department_index(tuple(sorted({d.department for d in docs}))).match(text)
+    index = department_index(tuple(sorted({d.department for d in docs})))
+    found = index.match(text)
+    if len(found.matches) > 1:  # 大同政务中心二厅综合改造费: 综合改造 is a project's words, not 综改区
+        masked = text
+        for start, end in _project_spans(text, projects):
+            masked = masked[:start] + "，" * (end - start) + masked[end:]
+        narrower = index.match(masked) if masked != text else found
+        named = {m.department for m in found.matches}
+        if narrower.matches and {m.department for m in narrower.matches} < named:
+            found = narrower
     query.departments, query.unknown_department = found.matches, found.unknown
     query.all_departments = bool(_ALL_RE.search(text)) and len(found.matches) != 1
     taken: list[Span] = list(found.spans)
@@ -346,3 +375,4 @@ def _latest_year(query: Query, docs: list[DocInfo]) -> int | None:
     names = set(query.department_names)
     years = [d.year for d in docs if not names or d.department in names]
     return max(years) if years else None
+
