@@ -129,18 +129,24 @@ _AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|万|元)?")
 
 def projects_listed(question: str, rows: list[dict]) -> list[dict]:
     """The projects a question lists one by one ('A、B和“C”，哪个最多'): for each listed piece (a quoted name is
-    one piece), the one row that its longest tail of ≥ 4 characters names nearly whole (coverage ≥ 0.95)."""
+    one piece), the one row that its longest stretch of ≥ 4 characters names nearly whole (coverage ≥ 0.95)."""
     pieces = _QUOTED.findall(question)
     rest = _AMOUNT.sub("、", _QUOTED.sub("、", question))  # '运行经费125.45万，加上…': the amount is not the name
-    pieces += [p for p in _LIST_SEPARATORS.split(rest) if len(p) >= 4]
+    pieces += [p for p in _LIST_SEPARATORS.split(rest) if len(p) >= 2]
     chosen: list[dict] = []
     for piece in pieces:
-        piece = re.sub(r"\s", "", piece)
-        for start in range(0, len(piece) - 3):
-            found = [r for r in rows if coverage(piece[start:], r["row"] or "") >= 0.95]
-            if found:
-                if len(found) == 1 and found[0] not in chosen:
-                    chosen.append(found[0])
-                break
+        row = _piece_row(re.sub(r"\s", "", piece), rows)
+        if row is not None and row not in chosen:
+            chosen.append(row)
     return chosen
+
+
+def _piece_row(piece: str, rows: list[dict]) -> dict | None:
+    """The one row the longest stretch (≥ 4 characters) of `piece` names nearly whole; None when none or several."""
+    for length in range(len(piece), min(4, len(piece)) - 1, -1):  # a short piece (专线) only whole
+        for start in range(0, len(piece) - length + 1):
+            found = [r for r in rows if coverage(piece[start : start + length], r["row"] or "") >= 0.95]
+            if found:
+                return found[0] if len(found) == 1 else None
+    return None
 

@@ -55,11 +55,11 @@ def _premise_is_sheet_amount(q: QueryView, doc: dict, view: IndexView, fact: dic
 def _project_sum(q: QueryView, doc: dict, rows: list[dict], view: IndexView) -> Draft | None:
     """Several named projects and 一共多少: each amount and their sum, with the arithmetic."""
     chosen = _projects_per_term(q.terms, rows)
-    listed = projects_listed(q.question, rows)
-    if len(listed) > len(chosen):
-        chosen = listed  # the question lists them one by one ('A、B和C合起来')
     if len(chosen) < 2:
         chosen = match_projects(q.terms, rows)  # 政务工作运行经费一共多少: the Z… and J… rows of that name
+    listed = projects_listed(q.question, rows)
+    if len(listed) >= 2:
+        chosen = listed  # the question lists them one by one ('A、B和C合起来'): one row per listed name
     excluded: list[dict] = []
     if _EXCEPT_RE.search(q.question) and chosen:
         excluded = chosen
