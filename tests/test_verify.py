@@ -5,11 +5,11 @@ from decimal import Decimal
 from rag.answer.verify import Evidence, check_numbers, evidence_from_citations, verify_answer_text
 from rag.types import Citation
 
-FACTS_000 = [
-    Evidence(Decimal("6926.05"), "万元", "000.txt", 99, "fact"),
-    Evidence(Decimal("3108.00"), "万元", "000.txt", 298, "fact"),
-    Evidence(Decimal("31080000"), "元", "000.txt", 531, "fact"),
-    Evidence(Decimal("44"), "名", "000.txt", 54, "fact"),
+FACTS_000 = [  # facts the composer stated (claim binding itself is tested in test_claims.py)
+    Evidence(Decimal("6926.05"), "万元", "000.txt", 99, "fact", used=True),
+    Evidence(Decimal("3108.00"), "万元", "000.txt", 298, "fact", used=True),
+    Evidence(Decimal("31080000"), "元", "000.txt", 531, "fact", used=True),
+    Evidence(Decimal("44"), "名", "000.txt", 54, "fact", used=True),
 ]
 
 
@@ -23,7 +23,7 @@ def test_thousands_separator_and_unit_conversion_verify():
 
 
 def test_wrong_figure_wrong_unit_and_other_department_fail():
-    other_department = [Evidence(Decimal("856.71"), "万元", "004.txt", 123, "fact")]
+    other_department = [Evidence(Decimal("856.71"), "万元", "004.txt", 123, "fact", used=True)]
     checks = check_numbers("总预算6,926.50万元，信息化服务费3108元，另一单位856.71万元。", FACTS_000)
     assert [c.verified for c in checks] == [False, False, False], "typo, 元 for 万元, and a figure of 004"
     assert check_numbers("856.71万元", FACTS_000 + other_department)[0].verified, "verifies when that doc is cited"
