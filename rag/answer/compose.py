@@ -19,7 +19,7 @@ from rag.answer.lists import compose_list
 from rag.answer.lookup import compose_lookup, department_summary
 from rag.answer.match import match_projects
 from rag.answer.passages import compose_from_passages
-from rag.answer.projects import project_by_words
+from rag.answer.projects import listed_sum, project_by_words
 from rag.answer.shares import named_share
 from rag.answer.targets import ALL_TARGETS_RE, SHEETS_TOTAL_RE, indicator_answer, sheets_total
 from rag.store.view import IndexView
@@ -80,6 +80,8 @@ def _one_document_case(q: QueryView, question: str, doc: dict, view: IndexView) 
         return compose_spending_mix(doc, view)  # 钱主要花在哪
     if q.departments and not (q.metrics or q.terms or q.premise) and q.intent in {"lookup", ""}:
         return department_summary(doc, view)  # 吕梁审批局？ — its key figures
+    if (summed := listed_sum(q, doc, view)) is not None:
+        return summed  # A、B和C加起来: one row per listed name
     if SHEETS_TOTAL_RE.search(question) and (total := sheets_total(doc, view)):
         return total  # 绩效目标表的年度资金加起来
     if ALL_TARGETS_RE.search(question) and (q.terms or q.metrics):

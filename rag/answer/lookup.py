@@ -32,6 +32,10 @@ def department_summary(doc: dict, view: IndexView) -> Draft | None:
 
 def compose_lookup(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     """A figure of one document: change questions, project amounts and targets, then key figures."""
+    if q.terms and SHEET_AMOUNT_RE.search(q.question):
+        draft = sheet_amount_answer(q, doc, view)  # 实施期比今年多了几万: a sheet's totals, not a change over years
+        if draft:
+            return draft
     if q.change and q.terms and not q.metrics and absent_terms(q, doc, view):
         return None  # 规上工业增加值能增长多少: nothing of the kind in this document (said by the passage stage)
     if q.change:
@@ -41,10 +45,6 @@ def compose_lookup(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     draft = _code_answer(q, doc, view)
     if draft:
         return draft
-    if q.terms and SHEET_AMOUNT_RE.search(q.question):
-        draft = sheet_amount_answer(q, doc, view)
-        if draft:
-            return draft
     if q.terms or q.metrics:
         draft = indicator_answer(q, doc, view)
         if draft:

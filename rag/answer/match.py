@@ -81,6 +81,23 @@ def projects_written(question: str, rows: list[dict]) -> list[dict]:
     return sorted(found, key=lambda r: -len(_name_core(r["row"])))[:1] if found else []
 
 
+def projects_tail_written(question: str, rows: list[dict], shortest: int = 5) -> list[dict]:
+    """The one row whose name's tail of ≥ `shortest` characters the question writes (二厅运转经费 →
+    X政务大厅二厅运转经费), the longest tail winning; [] when none or a tie."""
+    text = re.sub(r"[“”\"\s]", "", question)
+    best: list[tuple[int, dict]] = []
+    for row in rows:
+        core = _name_core(row["row"])
+        size = next((len(core) - k for k in range(0, len(core) - shortest + 1) if core[k:] in text), 0)
+        if size:
+            best.append((size, row))
+    if not best:
+        return []
+    top = max(size for size, _ in best)
+    winners = [row for size, row in best if size == top]
+    return winners if len(winners) == 1 else []
+
+
 def _name_core(label: str | None) -> str:
     return re.sub(r"^(?:[A-Z]{1,2}|\d{4}年)", "", re.sub(r"[“”\"\s]", "", label or ""))
 
@@ -123,7 +140,7 @@ def absent_terms(q: QueryView, doc: dict, view: IndexView) -> list[str]:
 
 
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,40})[”\"]")
-_LIST_SEPARATORS = re.compile(r"[、，,；;：:？?。！!]|加上|再加|和|与|及|以及|还有")
+_LIST_SEPARATORS = re.compile(r"[、，,；;：:？?。！!（）()]|加上|再加|和|与|跟|及|以及|还有")
 _AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|万|元)?")
 
 
@@ -135,17 +152,29 @@ def projects_listed(question: str, rows: list[dict]) -> list[dict]:
     pieces += [p for p in _LIST_SEPARATORS.split(rest) if len(p) >= 2]
     chosen: list[dict] = []
     for piece in pieces:
-        row = _piece_row(re.sub(r"\s", "", piece), rows)
+        context = rest.replace(piece, "")
+        row = _piece_row(re.sub(r"\s", "", piece), rows, context)
         if row is not None and row not in chosen:
             chosen.append(row)
     return chosen
 
 
-def _piece_row(piece: str, rows: list[dict]) -> dict | None:
-    """The one row the longest stretch (≥ 4 characters) of `piece` names nearly whole; None when none or several."""
+_LOOSE_FROM = 6
+"""Stretches shorter than this must stand in the name as written; longer ones may skip a character or two."""
+
+
+def _piece_row(piece: str, rows: list[dict], context: str = "") -> dict | None:
+    """The one row the longest stretch (≥ 4 characters) of `piece` names nearly whole; among several, the one
+    sharing most characters with the rest of the question (`context`: 12345热线那三个项目（运行费…）); else None."""
     for length in range(len(piece), min(4, len(piece)) - 1, -1):  # a short piece (专线) only whole
         for start in range(0, len(piece) - length + 1):
-            found = [r for r in rows if coverage(piece[start : start + length], r["row"] or "") >= 0.95]
+            stretch = piece[start : start + length]
+            found = [r for r in rows if (stretch in (r["row"] or "") if length < _LOOSE_FROM
+                                         else coverage(stretch, r["row"] or "") >= 0.95)]  # fmt: skip
+            if len(found) > 1 and context:
+                shared = [(sum(ch in context for ch in set(r["row"] or "")), r) for r in found]
+                top = max(n for n, _ in shared)
+                found = [r for n, r in shared if n == top]
             if found:
                 return found[0] if len(found) == 1 else None
     return None

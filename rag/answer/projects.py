@@ -16,7 +16,7 @@ from rag.tolerances import SAME_AMOUNT
 from rag.types import Citation
 from rag.understand.query_view import QueryView
 
-_PROJECT_SUM_RE = re.compile(r"一共|合计|总共|加起来|共计|总和|加在一起|之和|合起来")
+_PROJECT_SUM_RE = re.compile(r"一共|合计|总共|加起来|共计|总和|加在一起|加在一块|加一块|加一起|加到一起|之和|合起来|总计多少")
 _EXCEPT_RE = re.compile(r"除了|除去|除开|以外的|之外的|剩下|其余|其他的?项目")
 
 
@@ -117,3 +117,18 @@ def project_by_words(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
     if not words or not [r for r in match_projects(words, rows) if max(coverage(w, r["row"]) for w in words) >= 1.0]:
         return None
     return project_answer(q, doc, view, terms=words)
+
+
+_NOT_A_SUM_RE = re.compile(r"实施期|差多少|相差|差距|多出|多了|少了|还有多少|剩下|没排|占")
+"""一共 said of one project's multi-year total, or beside a difference or a share: not a sum of listed projects."""
+
+
+def listed_sum(q: QueryView, doc: dict, view: IndexView) -> Draft | None:
+    """'A、B和C加起来多少' where each listed name is one project row: their sum, whatever else the words suggest."""
+    if not _PROJECT_SUM_RE.search(q.question) or _NOT_A_SUM_RE.search(q.question):
+        return None
+    rows = view.project_rows(doc["doc"]) + view.project_rows(doc["doc"], carried=True)
+    if len(projects_listed(q.question, rows)) < 2:
+        return None
+    return _project_sum(q, doc, rows, view)
+

@@ -12,7 +12,7 @@ from rag.answer.compare import share_answer
 from rag.answer.derive import derive
 from rag.answer.draft import Draft
 from rag.answer.figures import row_facts
-from rag.answer.match import named_projects, projects_written
+from rag.answer.match import named_projects, projects_listed, projects_tail_written, projects_written
 from rag.store.view import IndexView
 from rag.text.money import Money, fmt_amount
 from rag.understand.flags import normalize_question
@@ -22,14 +22,14 @@ from rag.understand.terms import find_metrics
 _SHARE_ASKED = re.compile(r"占|比例|比重|百分|几成|份额")
 _WHOLE_AFTER = re.compile(
     r"(?:占|在)(?:了)?(?!了|多少|多大|几|百分|比例|比重)(?P<w>[^，,。？?！!、]{2,24}?)(?:里面|里|中的|之中|当中|中(?![心央国级小学]))?的?(?:占了?)?"
-    r"(?:比例|比重|百分比|百分之|份额|几成|多少|多大|%)"
+    r"(?:比例|比重|百分比|百分之|份额|几成|多少|多大|%|占比)"
 )
 """'占基本支出的比例', '占项目支出总额的百分比', '在项目支出里占多少' (whole after 占/在)."""
 _WHOLE_BEFORE = re.compile(
     r"(?P<w>[^，,。？?！!、]{2,24}?)(?:里面|里|之中|当中|中(?![心央国级小学]))[，,]?[^，,。？?]{0,24}?占"
 )
 """'三公经费里公务接待费占多少' (whole before 里/中, then 占)."""
-_BROADER = re.compile(r"全省|全市|全区|全县|全国|省直|市直|区直|各部门|所有部门|总盘子|整个|全部工程|总投资")
+_BROADER = re.compile(r"全[\u4e00-\u9fff]{0,4}?[省市区县]|全国|省直|市直|区直|各部门|所有部门|总盘子|整个|全部工程|总投资")
 """A whole wider than the publishing department: no single document states it."""
 
 
@@ -40,7 +40,7 @@ def named_whole(question: str) -> str | None:
     for pattern in (_WHOLE_AFTER, _WHOLE_BEFORE):
         match = pattern.search(question)
         if match:
-            return match.group("w").strip("的“”\" ")
+            return re.split(r"在|对于", match.group("w"))[-1].strip("的“”\" ")  # 'X在项目支出里占': the whole after 在
     return None
 
 
@@ -75,7 +75,8 @@ def _part(q: QueryView, doc: dict, view: IndexView, whole_name: str) -> tuple[st
     """The figure whose share is asked: a project whose name the question writes out, else a named figure other
     than the whole, else a project the question names by its words."""
     rows = view.project_rows(doc["doc"]) + view.project_rows(doc["doc"], carried=True)
-    written = [p for p in projects_written(q.question, rows) if p["row"] != whole_name]
+    written = [p for p in projects_written(q.question, rows) or projects_tail_written(q.question, rows)
+               if p["row"] != whole_name]  # fmt: skip
     if written:
         return f"“{written[0]['row']}”", written[0]
     for metric in q.metrics:
@@ -83,8 +84,8 @@ def _part(q: QueryView, doc: dict, view: IndexView, whole_name: str) -> tuple[st
             facts = view.named(doc["doc"], metric) or row_facts(view, doc["doc"], metric)
             if facts:
                 return metric, facts[0]
-    projects = [p for p in named_projects(q, doc, view) if p["row"] != whole_name]
-    if projects:
+    projects = [p for p in named_projects(q, doc, view) or projects_listed(q.question, rows) if p["row"] != whole_name]
+    if len(projects) == 1:
         return f"“{projects[0]['row']}”", projects[0]
     return "", None
 

@@ -22,7 +22,7 @@ from rag.text.money import Money, fmt_amount
 from rag.text.similar import similarity
 from rag.understand.query_view import QueryView
 
-_REST_RE = re.compile(r"多出|多多少|差多少|相差|差额|还有多少|剩下|剩余|没排|未安排|以后")
+_REST_RE = re.compile(r"多出|多多少|多了|差多少|差了|相差|差额|差距|还有多少|剩下|剩余|没排|未安排|以后")
 """The question asks what the multi-year total holds beyond this year's amount."""
 SHEET_AMOUNT_RE = re.compile(r"年度资金|实施期|资金总额|多少元|几元|总投资|全部资金|整个项目")
 
