@@ -8,7 +8,7 @@ from decimal import Decimal
 from rag.answer.derive import derive
 from rag.answer.draft import Draft
 from rag.answer.figures import row_facts
-from rag.answer.match import projects_listed
+from rag.answer.match import projects_compared, projects_listed
 from rag.store.view import IndexView
 from rag.text.money import Money, fmt_amount, fmt_percent
 from rag.understand.query_view import QueryView
@@ -326,3 +326,22 @@ def compose_spending_mix(doc: dict, view: IndexView) -> Draft | None:
     draft.text = "".join(parts)
     draft.figure = fmt_amount(top[0]["value"], top[0]["unit"])
     return draft
+
+
+def compose_project_gap(q: QueryView, docs: list[dict], view: IndexView) -> Draft | None:
+    """Two departments' projects compared ('A的X比B的Y贵多少'): both amounts as written and their difference."""
+    if _operation(q) not in {"diff", "max", "min"}:
+        return None
+    pair = projects_compared(q.question, docs, view)
+    if pair is None:
+        return None
+    (d1, f1), (d2, f2) = pair
+    gap = derive("gap", [f1, f2])
+    more = d1 if not _amount(f1) < _amount(f2) else d2
+    draft = Draft("", facts_used=[f1, f2], citations=[view.cite_fact(f1), view.cite_fact(f2)], derived=[gap])
+    years = "（注意：两个文件年份不同。）" if d1["year"] != d2["year"] else ""
+    draft.text = (f"{d1['department']}{d1['year']}年“{f1['row']}”{_written(f1)}，{d2['department']}{d2['year']}年"
+                  f"“{f2['row']}”{_written(f2)}，相差{gap.text()}（{more['department']}的更多）。{years}")  # fmt: skip
+    draft.figure = gap.text()
+    return draft
+

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.compare import SPENDING_MIX_RE, compose_compare, compose_spending_mix
+from rag.answer.compare import SPENDING_MIX_RE, compose_compare, compose_project_gap, compose_spending_mix
 from rag.answer.context import Context
 from rag.answer.define import compose_define
 from rag.answer.documents import owners_among, parent_department, pick_documents
@@ -54,6 +54,8 @@ def compose(query: object, question: str, ctx: Context) -> Draft:
     docs, note = pick_documents(q, view)
     if isinstance(docs, Draft):
         return docs
+    if len(docs) == 2 and (gap := compose_project_gap(q, docs, view)):
+        return gap  # 综改区的房租物业费比大同的物业费贵多少: a project of each
     if len(docs) > 1 and q.terms and not q.aggregate and q.intent in {"lookup", "explain", "compare", ""}:
         docs = owners_among(q, docs, view) or docs  # 综改区信息化服务费: only one 综改区 unit has that project
     if q.out_of_scope:

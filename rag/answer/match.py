@@ -179,3 +179,23 @@ def _piece_row(piece: str, rows: list[dict], context: str = "") -> dict | None:
                 return found[0] if len(found) == 1 else None
     return None
 
+
+_COMPARED = re.compile(r"比|和|跟|与|同")
+
+
+def projects_compared(question: str, docs: list[dict], view: IndexView) -> list[tuple[dict, dict]] | None:
+    """'A单位X项目比B单位Y项目贵多少': for each of two documents, the one project row that one side of the
+    comparison names (a different side for each); None unless both resolve."""
+    sides = [p for p in _COMPARED.split(re.sub(r"[“”\"\s]", "", question)) if len(p) >= 2]
+    if len(sides) < 2 or len(docs) != 2:
+        return None
+    found: list[tuple[int, dict, dict]] = []
+    for doc in docs:
+        rows = view.project_rows(doc["doc"])
+        hits = [(i, row) for i, side in enumerate(sides) if (row := _piece_row(side, rows)) is not None]
+        if len(hits) != 1:
+            return None
+        found.append((hits[0][0], doc, hits[0][1]))
+    if found[0][0] == found[1][0]:
+        return None
+    return [(doc, row) for _, doc, row in found]

@@ -188,9 +188,13 @@ def _understand_one(question: str, docs: list[DocInfo], previous: Query | None, 
         for start, end in _project_spans(text, projects):
             masked = masked[:start] + "，" * (end - start) + masked[end:]
         narrower = index.match(masked) if masked != text else found
-        named = {m.department for m in found.matches}
-        if narrower.matches and {m.department for m in narrower.matches} < named:
-            found = narrower
+        kept = {m.department for m in narrower.matches}
+        if narrower.matches and kept < {m.department for m in found.matches}:
+            spans = _project_spans(text, projects)
+            others = [m.text for m in narrower.matches]
+            dropped = [m for m in found.matches if m.department not in kept]
+            if all(_within(text, m.text, spans) or any(m.text in o for o in others) for m in dropped):
+                found = narrower  # the dropped one was named only by a project's words (or inside another name)
     query.departments, query.unknown_department = found.matches, found.unknown
     query.all_departments = bool(_ALL_RE.search(text)) and len(found.matches) != 1
     taken: list[Span] = list(found.spans)
@@ -375,4 +379,10 @@ def _latest_year(query: Query, docs: list[DocInfo]) -> int | None:
     names = set(query.department_names)
     years = [d.year for d in docs if not names or d.department in names]
     return max(years) if years else None
+
+
+def _within(text: str, words: str, spans: list[Span]) -> bool:
+    """Every occurrence of `words` in `text` lies inside one of `spans`."""
+    starts = [m.start() for m in re.finditer(re.escape(words), text)] if words else []
+    return bool(starts) and all(any(s <= at and at + len(words) <= e for s, e in spans) for at in starts)
 
