@@ -32,6 +32,8 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _DATE_YEAR = re.compile(r"(20\d{2})年(?!\d{1,2}月)(?:度)?")
 _LEAD = re.compile(r"(?:\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十\d]+[、.])?")
 """An enumerator a sentence may start with ('(一)', '2.') before its year."""
+_HEADING_STOP = re.compile(r"((?:^|(?<=[。;]))\([一二三四五六七八九十]+\)[^。;,\d]{2,24})。")
+"""An enumerated heading ended by 。 ('(三)公务用车购置和运行维护费。2026年预算数67.96万元'): its 。 reads as ':'."""
 CHANGE_SUFFIX = ".比上年增减"
 """Name suffix of a change fact ('三公经费.比上年增减'); the percent fact adds '%'."""
 
@@ -114,15 +116,15 @@ def _other_year(sentence: str, at: int, year: int | None) -> bool:
     return bool(year and years and years[-1] != year)
 
 
-def _version_skip(doc: Document, used: list[str]) -> bool:
+def _version_skip(kind: str, used: list[str]) -> bool:
     """In a 决算 a figure said as 预算 (not 决算) is the budget; in a 预算 one said as 决算 is last year's."""
     said = "".join(used)
-    if doc.kind == "决算":
+    if kind == "决算":
         return "预算" in said and "决算" not in said
     return "决算" in said and "预算" not in said
 
 
-def figure_matches(doc: Document, sentence: str) -> list[Match]:
+def figure_matches(sentence: str, year: int | None = None, kind: str = "预算") -> list[Match]:
     """Every figure of prose.json the sentence states, in order of its number."""
     data = rules()
     lists = [m.start() for w in data["list_words"] for m in re.finditer(re.escape(w), sentence)]
@@ -134,11 +136,11 @@ def figure_matches(doc: Document, sentence: str) -> list[Match]:
             connectors = form.get("connectors", data["connectors"]["words"]) + form.get("more_connectors", [])
             for label in _by_length(form["labels"]):
                 for hit in re.finditer(re.escape(label), sentence):
-                    found = _form_match(doc, sentence, form, hit, units, _by_length(connectors))
-                    if found is None or not _accepted(doc, sentence, figure, form, hit.start(), lists):
+                    found = _form_match(sentence, year, form, hit, units, _by_length(connectors))
+                    if found is None or not _accepted(sentence, year, figure, form, hit.start(), lists):
                         continue
-                    for value, unit, start, end, used in [found, *_carried(doc, sentence, found[3], units)]:
-                        if (figure["name"], start) in taken or _version_skip(doc, used):
+                    for value, unit, start, end, used in [found, *_carried(sentence, year, found[3], units)]:
+                        if (figure["name"], start) in taken or _version_skip(kind, used):
                             continue
                         taken.add((figure["name"], start))
                         part = _in_list(sentence, hit.start(), lists)
@@ -150,7 +152,7 @@ def figure_matches(doc: Document, sentence: str) -> list[Match]:
 
 
 def _form_match(
-    doc: Document, sentence: str, form: dict, hit: re.Match[str], units: list[str], connectors: list[str]
+    sentence: str, year: int | None, form: dict, hit: re.Match[str], units: list[str], connectors: list[str]
 ) -> tuple[Decimal, str, int, int, list[str]] | None:
     """(value, unit, number start, number end, connectors) for one label occurrence, or None."""
     if form.get("number_first"):
@@ -158,7 +160,7 @@ def _form_match(
         if not before or (value := parse_decimal(before.group(1))) is None:
             return None
         return value, before.group(2), before.start(), before.end(), []
-    at, used = _gap(sentence, hit.end(), connectors, doc.year)
+    at, used = _gap(sentence, hit.end(), connectors, year)
     number = _number_at(sentence, at, units)
     if number is None:
         return None
@@ -169,19 +171,19 @@ def _form_match(
 
 
 def _carried(
-    doc: Document, sentence: str, end: int, units: list[str]
+    sentence: str, year: int | None, end: int, units: list[str]
 ) -> list[tuple[Decimal, str, int, int, list[str]]]:
     """The same figure's other version in the next clause, which names no label ('机关运行经费预算627.62万元,
     支出决算627.62万元'): only when its connectors say 预算 or 决算."""
     if not sentence.startswith(",", end):
         return []
-    at, used = _gap(sentence, end + 1, _by_length(rules()["connectors"]["words"]), doc.year)
+    at, used = _gap(sentence, end + 1, _by_length(rules()["connectors"]["words"]), year)
     said = "".join(used)
     number = _number_at(sentence, at, units) if ("预算" in said or "决算" in said) else None
     return [(number[0], number[1], at, number[2], used)] if number else []
 
 
-def _accepted(doc: Document, sentence: str, figure: dict, form: dict, at: int, lists: list[int]) -> bool:
+def _accepted(sentence: str, year: int | None, figure: dict, form: dict, at: int, lists: list[int]) -> bool:
     """The label at `at` states the figure itself: not a change, a part, a qualified part or another year's."""
     data = rules()
     before = sentence[:at]
@@ -199,7 +201,7 @@ def _accepted(doc: Document, sentence: str, figure: dict, form: dict, at: int, l
         return False
     if not figure.get("in_list") and _in_list(sentence, at, lists):
         return False
-    return figure.get("stock") or not _other_year(sentence, at, doc.year)
+    return bool(figure.get("stock")) or not _other_year(sentence, at, year)
 
 
 def _in_list(sentence: str, at: int, lists: list[int]) -> bool:
@@ -285,6 +287,27 @@ def _subject(sentence: str, figures: list[Match], since: int, at: int) -> str | 
     return named[0].name if named else None
 
 
+def read_prose(
+    text: str, year: int | None = None, kind: str = "预算"
+) -> list[tuple[str, str, Decimal, str, int]]:
+    """(name, column, value, unit as written, offset of the number) for every figure and change a folded text
+    states, sentence by sentence: figures in column '正文', changes as '<figure>.比上年增减' ('比上年增减') and
+    '<figure>.比上年增减%' ('比上年增减%')."""
+    found: list[tuple[str, str, Decimal, str, int]] = []
+    offset = 0
+    text = _HEADING_STOP.sub(lambda m: m.group(1) + ":", _fold(text))
+    for sentence in re.split(rf"(?<=[{re.escape(rules()['sentence_ends'])}])", text):
+        figures = figure_matches(sentence, year, kind)
+        found += [(m.name, "正文", m.value, m.unit, offset + m.start) for m in figures]
+        for name, amount, unit, at, pct, pct_at in change_matches(sentence, figures):
+            if amount is not None:
+                found.append((name + CHANGE_SUFFIX, "比上年增减", amount, unit, offset + at))
+            if pct is not None:
+                found.append((name + CHANGE_SUFFIX + "%", "比上年增减%", pct, "%", offset + pct_at))
+        offset += len(sentence)
+    return found
+
+
 def text_facts(doc: Document) -> list[Fact]:
     """Every figure and change the explanation text states (origin='text'), in reading order.
 
@@ -311,17 +334,7 @@ def _section_facts(
             folded += "|"
         starts.append(len(folded))
         folded += text
-    found: list[tuple[str, str, Decimal, str, int]] = []  # name, column, value, unit, offset
-    offset = 0
-    for sentence in re.split(rf"(?<=[{re.escape(rules()['sentence_ends'])}])", folded):
-        figures = figure_matches(doc, sentence)
-        found += [(m.name, "正文", m.value, m.unit, offset + m.start) for m in figures]
-        for name, amount, unit, at, pct, pct_at in change_matches(sentence, figures):
-            if amount is not None:
-                found.append((name + CHANGE_SUFFIX, "比上年增减", amount, unit, offset + at))
-            if pct is not None:
-                found.append((name + CHANGE_SUFFIX + "%", "比上年增减%", pct, "%", offset + pct_at))
-        offset += len(sentence)
+    found = read_prose(folded, doc.year, doc.kind)
     out = []
     for name, column, value, unit, at in found:
         line = lines[bisect_right(starts, at) - 1][0]
