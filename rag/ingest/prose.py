@@ -76,13 +76,20 @@ def _by_length(words: list[str]) -> list[str]:
     return sorted(set(words), key=len, reverse=True)
 
 
-def _gap(text: str, at: int, connectors: list[str], year: int | None) -> tuple[int, list[str]]:
-    """Skip connector words (and this year's '2026年') from `at`; (position after them, the words skipped)."""
+def _gap(
+    text: str, at: int, connectors: list[str], year: int | None, skip_units: tuple[str, ...] = ()
+) -> tuple[int, list[str]]:
+    """Skip connector words, this year's '2026年' and counts in `skip_units` ('团组0个、' before the 人次) from
+    `at`; (position after them, the words skipped)."""
     used: list[str] = []
+    skip = re.compile(rf"(?:{_NUMBER})(?:{'|'.join(map(re.escape, skip_units))})") if skip_units else None
     for _ in range(8):
         if (found := _DATE_YEAR.match(text, at)) and (year is None or int(found.group(1)) == year):
             at = found.end()
             used.append(found.group(0))
+            continue
+        if skip and (count := skip.match(text, at)):
+            at = count.end()
             continue
         word = next((w for w in connectors if text.startswith(w, at)), None)
         if word is None:
@@ -160,7 +167,7 @@ def _form_match(
         if not before or (value := parse_decimal(before.group(1))) is None:
             return None
         return value, before.group(2), before.start(), before.end(), []
-    at, used = _gap(sentence, hit.end(), connectors, year)
+    at, used = _gap(sentence, hit.end(), connectors, year, tuple(form.get("skip_units", ())))
     number = _number_at(sentence, at, units)
     if number is None:
         return None
