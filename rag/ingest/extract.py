@@ -1,7 +1,8 @@
 """Document → Facts: every numeric table cell, plus the key figures under their canonical names.
 
 Key figures come from the tables first; where only the text states them (政府采购, 编制, vehicles, floor area)
-or where the text states them too (基本支出 in 第三部分), text facts are added with origin='text', so that a
+or where the text states them too (基本支出 in 第三部分), text facts are added with origin='text' (rag.ingest.prose,
+its phrasings in prose.json), so that a
 figure the text and a table give differently is visible to the checks and the answers. Head counts a sheet
 states as label and value cells (整体支出绩效目标申报表: 核定的人员编制数 | 21人 | 实际在职人员总数 | 36人) are
 key figures too (编制, 在职人数).
@@ -10,12 +11,12 @@ key figures too (编制, 在职人数).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from decimal import Decimal
 
 from rag.ingest.parse.document import table_display_title
 from rag.ingest.parse.layouts import figure_kind, layouts, period_of
 from rag.ingest.parse.tables import header_paths, match_header, plain_label
+from rag.ingest.prose import text_facts
 from rag.text.numbers import normalize_text, parse_decimal
 from rag.types import Document, Fact, Row, Table
 
@@ -41,34 +42,6 @@ SANGONG_ROWS = [  # order matters: the specific before the general
     ("公务接待费", ("接待",), ()),
     ("三公经费", ("合计", "三公", "总计"), ()),
 ]
-TEXT_PATTERNS: list[tuple[str, str, str]] = [  # (name, regex with one number group, unit)
-    ("政府采购", r"政府采购(?:支出)?预算(?:总额|总计|合计|总金额|金额)?(?:为|共|是)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("政府采购货物", r"政府采购货物(?:类)?预算(?:为)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("政府采购工程", r"政府采购工程(?:类)?预算(?:为)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("政府采购服务", r"政府采购服务(?:类)?预算(?:为)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("编制", r"编制(?:数)?(?:为)?(\d+)(?:名|人)", "名"),
-    ("内设机构", r"内设机构(?:为)?(\d+)个|(\d+)个内设(?:机构|科室)|内设(\d+)个(?:处室|科室|机构)", "个"),
-    ("公务用车", r"(?:车辆)?实有(?:数)?(?:为)?(\d+)辆", "辆"),
-    ("办公用房面积", r"办公用房(?:建筑)?(?:总)?面积(?:为|共)?([\d,]+(?:\.\d+)?)平方米", "平方米"),
-    ("基本支出", r"(?:安排)?基本支出([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("项目支出", r"项目支出([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("人员经费", r"人员经费([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("公用经费", r"公用经费([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("三公经费", r"“?三公”?经费(?:预算)?(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("机关运行经费", r"机关运行经费(?:预算)?(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("收入总计", r"(?:预算)?收入总计(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("收入总计", r"收入(?:、|和|及)?支出(?:预算)?总计(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("收入总计", r"收入预算(?:总计|总额|合计)?(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("收入总计", r"预算总额(?:为|共|是)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("支出总计", r"(?:预算)?支出(?:预算)?总计(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("一般公共预算拨款", r"一般公共预算(?:财政)?拨款收入(?:预算)?(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    # the 三公 items as the explanation states them ('（一）因公出国（境）费0万元', '公务接待费预算支出101.26万元')
-    ("因公出国（境）费", r"因公出国[（(]境[）)]费用?(?:预算)?(?:支出)?(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("公务接待费", r"公务接待费(?:预算)?(?:支出)?(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("公务用车购置及运行费", r"公务用车购置及运行(?:维护)?费(?:预算)?(?:支出)?(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("公务用车购置费", r"公务用车购置费(?:预算)?(?:支出)?(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
-    ("公务用车运行维护费", r"公务用车运行(?:维护)?费(?:预算)?(?:支出)?(?:为|共)?([\d,]+(?:\.\d+)?)万元", "万元"),
-]
 STAFF_LABELS: list[tuple[str, re.Pattern[str]]] = [
     # (name, a whole label cell): 核定的人员编制数, 核定编制数, 人员编制数, 编制人数, 编制数, 核定编制 | 实际在职人员总数,
     # 在职人员总数, 在职人员数, 在职人数, 实有人数, 实有人员数. Whole cells only, so 车辆编制数, 在编人员数 (a part of
@@ -79,14 +52,6 @@ STAFF_LABELS: list[tuple[str, re.Pattern[str]]] = [
 _STAFF_VALUE = re.compile(r"(\d+)\s*(人|名)?")
 _VEHICLES = re.compile(r"车|辆")
 """A bare number ('21', no 人/名) counts only on a line that is not about vehicles (公务用车 | 编制数 | 4)."""
-TOTAL_QUALIFIERS = (
-    "财政拨款", "一般公共预算", "政府性基金", "国有资本经营", "资金", "事业", "经营", "其他", "专户", "本年",
-    "当年", "基金", "拨款", "上级补助", "附属单位", "采购", "项目", "非税", "、",
-)  # fmt: skip
-"""Words that make a stated total a part ('财政拨款收入预算总计', '政府采购预算总额', '本年收入预算合计'), not the
-document's 收入总计 / 支出总计."""
-_TOTAL_WORDS = re.compile(r"收入|支出|预算总额")
-
 
 def extract_facts(doc: Document) -> list[Fact]:
     """All facts of a document: table cells, key figures from tables, figures stated in the text."""
@@ -406,52 +371,3 @@ def _total_only(cells: list[str]) -> bool:
     return any(c in ("合计", "总计") for c in labels) and not any(
         _sangong_name(c) or c in ("会议费", "培训费") for c in labels
     )
-
-
-def text_facts(doc: Document) -> list[Fact]:
-    """Every figure the explanation text states under a canonical name (origin='text'), in reading order.
-
-    A section's lines are read as one text, so a figure wrapped onto the next line ('收入、支出预算总计' /
-    '24,169.74 万元') is found; the fact cites the line its number starts on."""
-    out: list[Fact] = []
-    seen: set[tuple[str, Decimal, int]] = set()
-    for section in doc.sections:
-        where = " / ".join(section.path) or section.heading
-        lines = _section_lines(doc, section.line_start, section.line_end)
-        folded = "".join(re.sub(r"\s+", "", normalize_text(text)) for _, text in lines)
-        starts, offset = [], 0
-        for _, text in lines:
-            starts.append(offset)
-            offset += len(re.sub(r"\s+", "", normalize_text(text)))
-        for name, pattern, unit in TEXT_PATTERNS:
-            for match in re.finditer(pattern, folded):
-                group = next((k for k in range(1, len(match.groups()) + 1) if match.group(k)), None)
-                if group is None or (name in ("收入总计", "支出总计") and _qualified(folded, match)):
-                    continue
-                if _CHANGE_BEFORE.search(folded[max(0, match.start() - 6) : match.start()]):
-                    continue  # '基本支出增加人员经费1408.29万元' states a change, not the figure
-                value = parse_decimal(match.group(group))
-                line_no = lines[bisect_right(starts, match.start(group)) - 1][0]
-                if value is None or (name, value, line_no) in seen:
-                    continue
-                seen.add((name, value, line_no))
-                out.append(_fact(doc, where, name, "正文", value, unit, line_no, name=name, origin="text"))
-    out.sort(key=lambda fact: fact.line)
-    return out
-
-
-_CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|压减|节约|调增|调减|增|减|多|少)(?:了)?$")
-
-
-def _qualified(text: str, match: re.Match[str]) -> bool:
-    """True when the total is a part's: a qualifier stands right before its 收入/支出/预算总额 word."""
-    keyword = _TOTAL_WORDS.search(match.group(0))
-    at = match.start() + (keyword.start() if keyword else 0)
-    before = text[max(0, at - 12) : at]
-    if keyword and keyword.group(0) == "预算总额" and any(word in before for word in ("采购", "项目", "绩效", "支出")):
-        return True  # '政府采购支出预算总额', '项目预算总额': a part's budget
-    return before.endswith(TOTAL_QUALIFIERS)
-
-
-def _section_lines(doc: Document, start: int, end: int) -> list[tuple[int, str]]:
-    return [(no, doc.line_text(no)) for no in range(start, end + 1) if doc.line_text(no).strip()]
